@@ -1,0 +1,54 @@
+package io.pgoperator.runtime.leader;
+
+import io.pgoperator.runtime.time.Clock;
+
+/**
+ * One uninterrupted period of leadership, the fencing token for writes. It is valid while the
+ * elector has renewed within the renew deadline, measured on this replica's monotonic clock, and
+ * has not ended. A term never becomes valid again once it ends: a replica that wins again gets a
+ * new term, so work started under an old term cannot write under the new one.
+ *
+ * <p>Read from any thread (workers check it right before a write); written only by the elector.
+ */
+public final class LeaderTerm {
+
+  private final long number;
+  private final Clock clock;
+  private volatile long validUntilNanos;
+  private volatile boolean ended;
+
+  public LeaderTerm(long number, Clock clock, long validUntilNanos) {
+    this.number = number;
+    this.clock = clock;
+    this.validUntilNanos = validUntilNanos;
+  }
+
+  /** A term that never expires: single-replica mode without leader election. */
+  public static LeaderTerm unbounded(Clock clock) {
+    return new LeaderTerm(0, clock, Long.MAX_VALUE);
+  }
+
+  public long number() {
+    return number;
+  }
+
+  public boolean isValid() {
+    return !ended && clock.nanoTime() - validUntilNanos < 0;
+  }
+
+  /** Called by the elector after each successful renew. */
+  public void extendUntil(long nanos) {
+    if (!ended) {
+      validUntilNanos = nanos;
+    }
+  }
+
+  public void end() {
+    ended = true;
+  }
+
+  @Override
+  public String toString() {
+    return "term " + number + (isValid() ? " (valid)" : " (ended)");
+  }
+}
