@@ -55,11 +55,14 @@ if [[ "$mod_version" != "v$K8S_VERSION" ]]; then
   exit 1
 fi
 
-mkdir -p "$k8s_dir"
+# Lock and scratch space live beside k8s/ (same filesystem, so the final rename
+# is atomic) to keep k8s/ free of anything but version directories.
+work="$base/.envtest-build"
+mkdir -p "$k8s_dir" "$work"
 
 # Serialise concurrent runs (e.g. parallel test JVMs); re-check after the wait.
 if command -v flock >/dev/null 2>&1; then
-  exec 9>"$k8s_dir/.envtest-build.lock"
+  exec 9>"$work/lock"
   flock 9
   if installed; then
     echo "envtest: binaries for Kubernetes v$K8S_VERSION already present in $target"
@@ -67,7 +70,7 @@ if command -v flock >/dev/null 2>&1; then
   fi
 fi
 
-tmp="$(mktemp -d "$k8s_dir/.build-$K8S_VERSION.XXXXXX")"
+tmp="$(mktemp -d "$work/$K8S_VERSION.XXXXXX")"
 cleanup() { rm -rf "$tmp"; }
 trap cleanup EXIT
 
