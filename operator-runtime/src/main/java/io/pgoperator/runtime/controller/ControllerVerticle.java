@@ -1,0 +1,304 @@
+package io.pgoperator.runtime.controller;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pgoperator.runtime.kube.FencedWriteException;
+import io.pgoperator.runtime.leader.LeaderTerm;
+import io.pgoperator.runtime.leader.Leadership;
+import io.pgoperator.runtime.leader.LeadershipListener;
+import io.pgoperator.runtime.queue.MicrometerWorkQueueMetrics;
+import io.pgoperator.runtime.queue.Priority;
+import io.pgoperator.runtime.queue.RateLimiters;
+import io.pgoperator.runtime.queue.WorkQueue;
+import io.pgoperator.runtime.reconcile.ReconcileScope;
+import io.pgoperator.runtime.reconcile.Reconciler;
+import io.pgoperator.runtime.reconcile.Request;
+import io.pgoperator.runtime.reconcile.Result;
+import io.pgoperator.runtime.reconcile.TerminalException;
+import io.pgoperator.runtime.source.InformerSource;
+import io.pgoperator.runtime.time.Clock;
+import io.pgoperator.runtime.time.VertxClock;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One controller: its sources, its work queue and its workers, all confined to this verticle's
+ * context. Sources run from start to stop on every replica; workers take keys only while this
+ * replica leads (under the current {@link LeaderTerm}) and every source has synced.
+ */
+public final class ControllerVerticle extends VerticleBase implements LeadershipListener {
+
+  private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
+  private static final long SYNC_POLL_MILLIS = 50;
+
+  private final ControllerOptions options;
+  private final InformerSource<? extends HasMetadata> primary;
+  private final List<InformerSource<? extends HasMetadata>> sources = new ArrayList<>();
+  private final Reconciler reconciler;
+  private final Leadership leadership;
+  private final MeterRegistry registry;
+  private Clock clock;
+
+  private WorkQueue<Request> queue;
+  private ControllerMetrics metrics;
+  private LeaderTerm term;
+  private boolean synced;
+  private boolean stopping;
+  private int active;
+  private long syncTimer = -1;
+  private long resyncTimer = -1;
+
+  public ControllerVerticle(ControllerOptions options, InformerSource<? extends HasMetadata> primary,
+      List<InformerSource<? extends HasMetadata>> secondaries, Reconciler reconciler, Leadership leadership,
+      MeterRegistry registry) {
+    this.options = options;
+    this.primary = primary;
+    this.sources.add(primary);
+    this.sources.addAll(secondaries);
+    this.reconciler = reconciler;
+    this.leadership = leadership;
+    this.registry = registry;
+  }
+
+  /** For tests: a clock other than the Vert.x one. Call before deployment. */
+  public ControllerVerticle withClock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  public String name() {
+    return options.name();
+  }
+
+  /** Every source, primary first; their sync state feeds the readiness checks. */
+  public List<InformerSource<? extends HasMetadata>> sources() {
+    return List.copyOf(sources);
+  }
+
+  public boolean hasSynced() {
+    return sources.stream().allMatch(InformerSource::hasSynced);
+  }
+
+  @Override
+  public Future<?> start() {
+    if (clock == null) {
+      clock = new VertxClock(vertx);
+    }
+    queue = new WorkQueue<>(options.name(), clock, RateLimiters.controllerDefault(clock),
+        new MicrometerWorkQueueMetrics(registry, options.name(), options.name(), clock));
+    metrics = new ControllerMetrics(registry, options.name(), options.maxConcurrentReconciles());
+    queue.onReady(this::pump);
+    for (InformerSource<? extends HasMetadata> source : sources) {
+      source.start(context, (key, live) -> queue.add(key, live ? Priority.HIGH : Priority.LOW));
+    }
+    awaitSync();
+    if (!options.resyncPeriod().isZero()) {
+      scheduleResync();
+    }
+    leadership.addListener(this);
+    log.info("controller {} started: {} worker(s), watching {}", options.name(), options.maxConcurrentReconciles(),
+        sources.stream().map(InformerSource::name).toList());
+    return Future.succeededFuture();
+  }
+
+  // Leadership callbacks arrive on the elector's context; state changes happen on ours.
+
+  @Override
+  public void startedLeading(LeaderTerm newTerm) {
+    context.runOnContext(ignored -> {
+      if (stopping) {
+        return;
+      }
+      term = newTerm;
+      // Warm takeover: every cached primary, behind live events, with no LIST request.
+      List<Request> keys = primary.cachedKeys();
+      keys.forEach(key -> queue.add(key, Priority.LOW));
+      log.info("controller {}: leading ({}), {} cached object(s) queued", options.name(), newTerm, keys.size());
+      pump();
+    });
+  }
+
+  @Override
+  public void stoppedLeading(LeaderTerm oldTerm) {
+    context.runOnContext(ignored -> {
+      if (term == oldTerm) {
+        term = null;
+        log.info("controller {}: stopped dispatching ({} ended), {} reconcile(s) in flight are fenced",
+            options.name(), oldTerm, active);
+      }
+    });
+  }
+
+  /**
+   * Stops taking keys and waits up to {@code bound} for in-flight reconciles. Completes, never
+   * fails; afterwards the leader may release its lease.
+   */
+  public Future<Void> quiesce(Duration bound) {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(ignored -> {
+      stopping = true;
+      if (active > 0) {
+        log.info("controller {}: waiting up to {} for {} in-flight reconcile(s)", options.name(), bound, active);
+      }
+      long timer = clock.setTimer(bound.toMillis(), () -> {
+        if (drained.tryComplete()) {
+          log.warn("controller {}: {} reconcile(s) still running after {}; stopping anyway", options.name(), active, bound);
+        }
+      });
+      queue.shutDownWithDrain().onComplete(done -> {
+        clock.cancelTimer(timer);
+        drained.tryComplete();
+      });
+    });
+    return drained.future();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    cancel(syncTimer);
+    cancel(resyncTimer);
+    if (queue != null) {
+      queue.shutDown();
+    }
+    sources.forEach(InformerSource::stop);
+    return Future.succeededFuture();
+  }
+
+  private void awaitSync() {
+    if (hasSynced()) {
+      synced = true;
+      log.info("controller {}: caches synced, {} primary object(s)", options.name(), primary.list().size());
+      pump();
+    } else {
+      syncTimer = clock.setTimer(SYNC_POLL_MILLIS, this::awaitSync);
+    }
+  }
+
+  private void scheduleResync() {
+    resyncTimer = clock.setTimer(options.resyncPeriod().toMillis(), () -> {
+      if (!stopping) {
+        primary.cachedKeys().forEach(key -> queue.add(key, Priority.LOW));
+        scheduleResync();
+      }
+    });
+  }
+
+  private void pump() {
+    while (!stopping && synced && term != null && term.isValid() && active < options.maxConcurrentReconciles()) {
+      Request key = queue.poll();
+      if (key == null) {
+        return;
+      }
+      process(key);
+    }
+  }
+
+  private void process(Request key) {
+    active++;
+    metrics.workerStarted();
+    ReconcileScope scope = new ReconcileScope(options.name(), key, newReconcileId(), term);
+    long startNanos = clock.nanoTime();
+    scope.bindTo(context).runOnContext(ignored -> {
+      Future<Result> outcome;
+      try (var mdc = Mdc.of(scope)) {
+        outcome = reconciler.reconcile(key);
+        if (outcome == null) {
+          outcome = Future.failedFuture(new NullPointerException("reconciler returned no future"));
+        }
+      } catch (RuntimeException | Error e) {
+        // A throwing reconciler is a bug, but it must not kill the worker (controller-runtime's panic recovery).
+        outcome = Future.failedFuture(e);
+      }
+      outcome.onComplete(result -> context.runOnContext(done -> finish(scope, startNanos, result)));
+    });
+  }
+
+  private void finish(ReconcileScope scope, long startNanos, AsyncResult<Result> result) {
+    Request key = scope.request();
+    long nanos = clock.nanoTime() - startNanos;
+    active--;
+    try (var mdc = Mdc.of(scope)) {
+      if (result.failed()) {
+        Throwable error = result.cause();
+        boolean terminal = isTerminal(error);
+        if (terminal) {
+          log.error("reconcile of {} failed permanently, not retrying until the object changes: {}", key, error.getMessage());
+        } else if (error instanceof FencedWriteException) {
+          log.warn("reconcile of {} stopped: {}", key, error.getMessage());
+        } else {
+          queue.addRateLimited(key);
+          log.error("reconcile of {} failed, retry #{} : {}", key, queue.numRequeues(key), error.toString(),
+              log.isDebugEnabled() ? error : null);
+        }
+        metrics.workerFinished(ControllerMetrics.Outcome.ERROR, terminal, nanos);
+      } else {
+        Result outcome = result.result();
+        switch (outcome.kind()) {
+          case REQUEUE_AFTER -> {
+            queue.forget(key);
+            queue.addAfter(key, outcome.after(), Priority.LOW);
+            metrics.workerFinished(ControllerMetrics.Outcome.REQUEUE_AFTER, false, nanos);
+          }
+          case REQUEUE -> {
+            queue.addRateLimited(key);
+            metrics.workerFinished(ControllerMetrics.Outcome.REQUEUE, false, nanos);
+          }
+          case DONE -> {
+            queue.forget(key);
+            metrics.workerFinished(ControllerMetrics.Outcome.SUCCESS, false, nanos);
+          }
+        }
+        log.debug("reconciled {}: {}", key, outcome);
+      }
+    }
+    queue.done(key);
+    pump();
+  }
+
+  private static boolean isTerminal(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof TerminalException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String newReconcileId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+  }
+
+  private void cancel(long timer) {
+    if (timer >= 0 && clock != null) {
+      clock.cancelTimer(timer);
+    }
+  }
+
+  /** Puts the reconcile's fields into the logging MDC for the statements in one block. */
+  private record Mdc() implements AutoCloseable {
+    static Mdc of(ReconcileScope scope) {
+      MDC.put("controller", scope.controller());
+      MDC.put("key", scope.request().toString());
+      MDC.put("reconcileID", scope.reconcileId());
+      return new Mdc();
+    }
+
+    @Override
+    public void close() {
+      MDC.remove("controller");
+      MDC.remove("key");
+      MDC.remove("reconcileID");
+    }
+  }
+}

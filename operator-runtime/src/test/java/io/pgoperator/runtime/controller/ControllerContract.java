@@ -1,0 +1,207 @@
+package io.pgoperator.runtime.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgoperator.runtime.kube.KubeClients;
+import io.pgoperator.runtime.leader.AlwaysLeader;
+import io.pgoperator.runtime.reconcile.Request;
+import io.pgoperator.runtime.reconcile.Result;
+import io.pgoperator.runtime.reconcile.TerminalException;
+import io.pgoperator.runtime.source.InformerSource;
+import io.pgoperator.runtime.source.KeyMapper;
+import io.pgoperator.runtime.testing.ApiServer;
+import io.pgoperator.runtime.testing.Await;
+import io.pgoperator.runtime.testing.BlockedThreadWatch;
+import io.pgoperator.runtime.time.VertxClock;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller loop against an API server: written once, run on the real server
+ * ({@code ControllerEnvtestIT}) and on the mock ({@code ControllerMockTest}). Primaries are
+ * ConfigMaps, owned secondaries are Secrets, each test in its own namespace, on a Vert.x whose
+ * blocked-thread checker fails the test on any warning.
+ */
+abstract class ControllerContract {
+
+  protected abstract ApiServer server();
+
+  private Vertx vertx;
+  private BlockedThreadWatch blocked;
+  private KubernetesClient operatorClient;
+  private MeterRegistry registry;
+  private ControllerVerticle controller;
+  private String deploymentId;
+  protected RecordingReconciler reconciler;
+  protected String namespace;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx(BlockedThreadWatch.tightOptions());
+    blocked = BlockedThreadWatch.attach(vertx);
+    namespace = server().createNamespace("ctrl");
+    operatorClient = KubeClients.create(vertx, server().config());
+    registry = new SimpleMeterRegistry();
+    reconciler = new RecordingReconciler(vertx);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (deploymentId != null) {
+      vertx.undeploy(deploymentId).await(10, TimeUnit.SECONDS);
+    }
+    operatorClient.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+    blocked.assertNoneBlocked();
+  }
+
+  private void startController(int workers) throws Exception {
+    InformerSource<ConfigMap> configMaps =
+        new InformerSource<>(operatorClient, ConfigMap.class, List.of(namespace), KeyMapper.self());
+    InformerSource<Secret> secrets = new InformerSource<>(operatorClient, Secret.class, List.of(namespace),
+        KeyMapper.controllerOwner("", "ConfigMap"));
+    controller = new ControllerVerticle(ControllerOptions.named("test").withMaxConcurrentReconciles(workers),
+        configMaps, List.<InformerSource<? extends HasMetadata>>of(secrets), reconciler,
+        new AlwaysLeader(new VertxClock(vertx)), registry);
+    deploymentId = vertx.deployVerticle(controller).await(10, TimeUnit.SECONDS);
+    Await.until("caches synced", controller::hasSynced);
+  }
+
+  private ConfigMap createConfigMap(String name) {
+    return server().client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName(name).endMetadata().addToData("v", "0").build()).create();
+  }
+
+  private void updateConfigMap(String name, String value) {
+    server().client().configMaps().inNamespace(namespace).withName(name)
+        .edit(cm -> new ConfigMapBuilder(cm).addToData("v", value).build());
+  }
+
+  private Request key(String name) {
+    return new Request(namespace, name);
+  }
+
+  private double counter(String name, String... tags) {
+    var counter = registry.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void syncsCachesAndDeliversCreateUpdateAndDelete() throws Exception {
+    createConfigMap("before-start");
+    startController(1);
+    Await.until("object created before start reconciled", () -> reconciler.callsFor(key("before-start")) >= 1);
+
+    createConfigMap("after-start");
+    Await.until("created object reconciled", () -> reconciler.callsFor(key("after-start")) >= 1);
+    long afterCreate = reconciler.callsFor(key("after-start"));
+
+    updateConfigMap("after-start", "1");
+    Await.until("updated object reconciled again", () -> reconciler.callsFor(key("after-start")) > afterCreate);
+    long afterUpdate = reconciler.callsFor(key("after-start"));
+
+    server().client().configMaps().inNamespace(namespace).withName("after-start").delete();
+    Await.until("deleted object reconciled (its key, now absent)", () -> reconciler.callsFor(key("after-start")) > afterUpdate);
+  }
+
+  @Test
+  void reconcilesEachOfManyObjects() throws Exception {
+    startController(4);
+    IntStream.range(0, 200).forEach(i -> createConfigMap("many-" + i));
+    Await.until("all 200 objects reconciled", Duration.ofSeconds(60),
+        () -> IntStream.range(0, 200).allMatch(i -> reconciler.callsFor(key("many-" + i)) >= 1));
+    assertThat(counter("controller_runtime_reconcile", "controller", "test", "result", "success")).isGreaterThanOrEqualTo(200);
+  }
+
+  @Test
+  void changingAnOwnedObjectEnqueuesItsOwner() throws Exception {
+    startController(1);
+    ConfigMap owner = createConfigMap("owner");
+    Await.until("owner reconciled", () -> reconciler.callsFor(key("owner")) >= 1);
+    long before = reconciler.callsFor(key("owner"));
+
+    server().client().secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("owned").addNewOwnerReference()
+        .withApiVersion("v1").withKind("ConfigMap").withName("owner").withUid(owner.getMetadata().getUid())
+        .withController(true).endOwnerReference().endMetadata()
+        .addToStringData("k", "v").build()).create();
+    Await.until("owner reconciled after its Secret appeared", () -> reconciler.callsFor(key("owner")) > before);
+    assertThat(reconciler.callsFor(key("owned"))).as("the secondary's own key is never reconciled").isZero();
+
+    long afterCreate = reconciler.callsFor(key("owner"));
+    server().client().secrets().inNamespace(namespace).withName("owned")
+        .edit(s -> new SecretBuilder(s).addToStringData("k", "changed").build());
+    Await.until("owner reconciled after its Secret changed", () -> reconciler.callsFor(key("owner")) > afterCreate);
+  }
+
+  @Test
+  void failingReconcileIsRetriedWithGrowingDelaysAndCounted() throws Exception {
+    Map<Request, Integer> failuresLeft = new java.util.concurrent.ConcurrentHashMap<>(Map.of(key("flaky"), 4));
+    reconciler.behave(key -> failuresLeft.merge(key, -1, Integer::sum) >= 0
+        ? Future.failedFuture(new IllegalStateException("simulated failure"))
+        : Future.succeededFuture(Result.done()));
+    startController(1);
+    createConfigMap("flaky");
+
+    Await.until("four failures then a success", () -> counter("controller_runtime_reconcile",
+        "controller", "test", "result", "success") >= 1);
+    List<RecordingReconciler.Call> calls = reconciler.callsOf(key("flaky"));
+    assertThat(calls).hasSize(5);
+    assertThat(counter("controller_runtime_reconcile_errors", "controller", "test")).isEqualTo(4);
+    assertThat(counter("workqueue_retries", "name", "test")).isEqualTo(4);
+    // Backoff 5, 10, 20, 40 ms: the retries can come no sooner than 75 ms after the first try.
+    long elapsedMillis = (calls.get(4).nanos() - calls.get(0).nanos()) / 1_000_000;
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(75);
+  }
+
+  @Test
+  void terminalErrorIsNotRetriedUntilTheObjectChanges() throws Exception {
+    reconciler.behave(key -> key.name().equals("invalid")
+        ? Future.failedFuture(new TerminalException("spec is invalid"))
+        : Future.succeededFuture(Result.done()));
+    startController(1);
+    createConfigMap("invalid");
+    Await.until("terminal error counted", () -> counter("controller_runtime_terminal_reconcile_errors", "controller", "test") == 1);
+
+    // Anything queued later is served after a retry of "invalid" would have been (5 ms backoff).
+    createConfigMap("marker");
+    Await.until("marker reconciled", () -> reconciler.callsFor(key("marker")) >= 1);
+    assertThat(reconciler.callsFor(key("invalid"))).isEqualTo(1);
+    assertThat(counter("workqueue_retries", "name", "test")).isZero();
+
+    updateConfigMap("invalid", "fixed");
+    Await.until("a change reconciles it again", () -> reconciler.callsFor(key("invalid")) == 2);
+  }
+
+  @Test
+  void concurrentUpdatesOfOneKeyNeverOverlap() throws Exception {
+    reconciler.workFor(30);
+    startController(4);
+    createConfigMap("hot");
+    IntStream.range(0, 5).forEach(i -> createConfigMap("other-" + i));
+    for (int i = 1; i <= 15; i++) {
+      updateConfigMap("hot", String.valueOf(i));
+    }
+    long lastUpdate = System.nanoTime();
+    Await.until("a reconcile of the key after its last update, and of every other key", () ->
+        reconciler.callsOf(key("hot")).stream().anyMatch(call -> call.nanos() > lastUpdate)
+            && IntStream.range(0, 5).allMatch(i -> reconciler.callsFor(key("other-" + i)) >= 1));
+    assertThat(reconciler.maxInFlightPerKey()).as("reconciles of one key at once").isEqualTo(1);
+  }
+}
