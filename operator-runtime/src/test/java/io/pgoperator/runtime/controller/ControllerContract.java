@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pgoperator.runtime.kube.KubeClients;
 import io.pgoperator.runtime.leader.AlwaysLeader;
 import io.pgoperator.runtime.reconcile.Request;
@@ -57,7 +58,7 @@ abstract class ControllerContract {
     blocked = BlockedThreadWatch.attach(vertx);
     namespace = server().createNamespace("ctrl");
     operatorClient = KubeClients.create(vertx, server().config());
-    registry = new SimpleMeterRegistry();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     reconciler = new RecordingReconciler(vertx);
   }
 
@@ -164,7 +165,7 @@ abstract class ControllerContract {
     List<RecordingReconciler.Call> calls = reconciler.callsOf(key("flaky"));
     assertThat(calls).hasSize(5);
     assertThat(counter("controller_runtime_reconcile_errors", "controller", "test")).isEqualTo(4);
-    assertThat(counter("workqueue_retries", "name", "test")).isEqualTo(4);
+    assertThat(counter("workqueue.retries", "name", "test")).isEqualTo(4);
     // Backoff 5, 10, 20, 40 ms: the retries can come no sooner than 75 ms after the first try.
     long elapsedMillis = (calls.get(4).nanos() - calls.get(0).nanos()) / 1_000_000;
     assertThat(elapsedMillis).isGreaterThanOrEqualTo(75);
@@ -183,7 +184,7 @@ abstract class ControllerContract {
     createConfigMap("marker");
     Await.until("marker reconciled", () -> reconciler.callsFor(key("marker")) >= 1);
     assertThat(reconciler.callsFor(key("invalid"))).isEqualTo(1);
-    assertThat(counter("workqueue_retries", "name", "test")).isZero();
+    assertThat(counter("workqueue.retries", "name", "test")).isZero();
 
     updateConfigMap("invalid", "fixed");
     Await.until("a change reconciles it again", () -> reconciler.callsFor(key("invalid")) == 2);

@@ -17,6 +17,13 @@ import java.util.Queue;
  */
 public final class MockApi implements ApiServer, AutoCloseable {
 
+  /** The mock logs every request through java.util.logging; keep a reference so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
