@@ -41,7 +41,7 @@ final class BucketRateLimiter<K> implements RateLimiter<K> {
     if (tokens >= 0) {
       return Duration.ZERO;
     }
-    // Multiply before dividing: whole-token debts then give exact delays (1 token at 10 qps = 100 ms).
+    // Multiply before dividing: a whole-token debt then gives an exact delay (100 ms at 10 qps).
     return Duration.ofNanos((long) (-tokens * NANOS_PER_SECOND / qps));
   }
 

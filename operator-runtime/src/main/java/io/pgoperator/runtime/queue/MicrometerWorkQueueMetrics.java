@@ -57,14 +57,23 @@ public final class MicrometerWorkQueueMetrics implements WorkQueueMetrics {
             .tags(tags)
             .register(registry);
     queueDuration =
-        durationHistogram("workqueue.queue.duration", "How long in seconds an item stays in workqueue before being requested", tags);
+        durationHistogram(
+            "workqueue.queue.duration",
+            "How long in seconds an item stays in workqueue before being requested",
+            tags);
     workDuration =
-        durationHistogram("workqueue.work.duration", "How long in seconds processing an item from workqueue takes", tags);
+        durationHistogram(
+            "workqueue.work.duration",
+            "How long in seconds processing an item from workqueue takes",
+            tags);
     Gauge unfinished =
-        Gauge.builder("workqueue.unfinished.work", this, MicrometerWorkQueueMetrics::unfinishedWorkSeconds)
+        Gauge.builder(
+                "workqueue.unfinished.work",
+                this,
+                MicrometerWorkQueueMetrics::unfinishedWorkSeconds)
             .description(
-                "How many seconds of work has been done that is in progress and hasn't been observed"
-                    + " by work_duration. Large values indicate stuck threads.")
+                "How many seconds of work has been done that is in progress and hasn't been"
+                    + " observed by work_duration. Large values indicate stuck threads.")
             .baseUnit("seconds")
             .tags(tags)
             .strongReference(true)
@@ -74,7 +83,8 @@ public final class MicrometerWorkQueueMetrics implements WorkQueueMetrics {
                 "workqueue.longest.running.processor",
                 this,
                 MicrometerWorkQueueMetrics::longestRunningProcessorSeconds)
-            .description("How many seconds has the longest running processor for workqueue been running.")
+            .description(
+                "How many seconds has the longest running processor for workqueue been running.")
             .baseUnit("seconds")
             .tags(tags)
             .strongReference(true)

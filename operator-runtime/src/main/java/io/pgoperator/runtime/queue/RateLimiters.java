@@ -2,7 +2,8 @@ package io.pgoperator.runtime.queue;
 
 import io.pgoperator.runtime.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Factories for the rate limiters of client-go's {@code default_rate_limiters.go}. */
 public final class RateLimiters {
@@ -22,7 +23,12 @@ public final class RateLimiters {
   /** The largest delay of all {@code limiters}; requeues are the largest count of any. */
   @SafeVarargs
   public static <K> RateLimiter<K> maxOf(RateLimiter<K>... limiters) {
-    return new MaxOfRateLimiter<>(Arrays.asList(limiters));
+    // Copied element by element: handing the generic array on would defeat @SafeVarargs.
+    List<RateLimiter<K>> all = new ArrayList<>(limiters.length);
+    for (RateLimiter<K> limiter : limiters) {
+      all.add(limiter);
+    }
+    return new MaxOfRateLimiter<>(all);
   }
 
   /** controller-runtime's default: per-key 5 ms … 1000 s, and 10 retries/s overall, burst 100. */

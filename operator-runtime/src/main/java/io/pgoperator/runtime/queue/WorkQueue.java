@@ -82,7 +82,10 @@ public final class WorkQueue<K> {
     addAfter(key, delay, Priority.HIGH);
   }
 
-  /** Queues {@code key} once {@code delay} has passed; if it already waits, the earlier deadline wins. */
+  /**
+   * Queues {@code key} once {@code delay} has passed; if it waits already, the earlier deadline
+   * wins.
+   */
   public void addAfter(K key, Duration delay, Priority priority) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(priority, "priority");

@@ -8,7 +8,10 @@ package io.pgoperator.runtime.queue;
  */
 public interface WorkQueueMetrics {
 
-  /** {@code key} became queued (new, or re-added while being processed): count it, start its queue timer. */
+  /**
+   * {@code key} became queued (new, or re-added while being processed): count it, start its queue
+   * timer.
+   */
   void added(Object key);
 
   /**

@@ -13,7 +13,8 @@ class WorkQueueTest {
 
   private final FakeClock clock = new FakeClock();
   private final WorkQueue<String> queue =
-      new WorkQueue<>("test", clock, RateLimiters.controllerDefault(clock), WorkQueueMetrics.noop());
+      new WorkQueue<>(
+          "test", clock, RateLimiters.controllerDefault(clock), WorkQueueMetrics.noop());
 
   @Test
   void addingAQueuedKeyAgainCollapsesIntoOne() {
@@ -108,6 +109,21 @@ class WorkQueueTest {
     }
     assertThat(seen).containsExactly("a", "b", "c");
     assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
+  void droppingTheEarliestDeadlineStillReleasesTheNextOnTime() {
+    queue.addAfter("a", Duration.ofSeconds(1));
+    queue.addAfter("b", Duration.ofSeconds(2));
+    queue.add("a");
+    assertThat(drain()).containsExactly("a");
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(queue.length()).isZero();
+    assertThat(clock.pendingTimers()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(drain()).containsExactly("b");
   }
 
   @Test
