@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs a check's reason when it starts failing and again when it recovers, rather than on every
- * probe: the HTTP answer withholds reasons, and a kubelet probing every few seconds would
+ * Logs a check's reason when it starts failing (or fails for a new reason) and when it recovers,
+ * rather than on every probe: the HTTP answer withholds reasons, and a kubelet probing every few seconds would
  * otherwise flood the log with the same line.
  */
 final class FailureLog {
