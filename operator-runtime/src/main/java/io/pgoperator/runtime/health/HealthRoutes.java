@@ -100,6 +100,9 @@ public final class HealthRoutes {
   }
 
   private static void respond(HttpServerResponse response, int status, String body) {
+    if (response.closed()) {
+      return; // the prober gave up (its own timeout) while checks ran
+    }
     response.setStatusCode(status)
         .putHeader("Content-Type", CONTENT_TYPE)
         .putHeader("X-Content-Type-Options", "nosniff")

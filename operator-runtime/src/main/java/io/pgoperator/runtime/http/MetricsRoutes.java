@@ -35,11 +35,16 @@ public final class MetricsRoutes {
     // Serialising every series is CPU work that grows with the number of resources watched;
     // keep it off the event loop that also serves the probes.
     ctx.vertx().executeBlocking(() -> registry.scrape(contentType), false)
-        .onSuccess(body -> ctx.response()
-            .putHeader("Content-Type", contentType)
-            .end(body))
+        .onSuccess(body -> {
+          if (!ctx.response().closed()) {
+            ctx.response().putHeader("Content-Type", contentType).end(body);
+          }
+        })
         .onFailure(e -> {
           LOG.error("metrics scrape failed", e);
+          if (ctx.response().closed()) {
+            return;
+          }
           ctx.response().setStatusCode(500)
               .putHeader("Content-Type", "text/plain; charset=utf-8")
               .end("metrics scrape failed: " + e + "\n");
