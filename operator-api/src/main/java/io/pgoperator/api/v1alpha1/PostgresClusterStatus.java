@@ -1,0 +1,136 @@
+package io.pgoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Observed state, written only by the operator through the status subresource. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PostgresClusterStatus {
+
+  @JsonPropertyDescription("metadata.generation of the spec this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Pending, Provisioning, Running, Degraded or Failed.")
+  @PrinterColumn(name = "Phase")
+  private String phase;
+
+  @JsonPropertyDescription("Instances the StatefulSet currently has.")
+  private Integer instances;
+
+  @JsonPropertyDescription("Instances passing their readiness probe.")
+  @PrinterColumn(name = "Ready")
+  private Integer readyInstances;
+
+  @JsonPropertyDescription("Read-write Service (the primary).")
+  private String primaryService;
+
+  @JsonPropertyDescription("Read-only Service (all instances); unset with a single instance.")
+  private String replicaService;
+
+  @JsonPropertyDescription("Secret holding username, password, database, host, port and uri.")
+  private String secretName;
+
+  @JsonPropertyDescription("Standard conditions: Ready, Reconciled.")
+  private List<Condition> conditions;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getPhase() {
+    return phase;
+  }
+
+  public void setPhase(String phase) {
+    this.phase = phase;
+  }
+
+  public Integer getInstances() {
+    return instances;
+  }
+
+  public void setInstances(Integer instances) {
+    this.instances = instances;
+  }
+
+  public Integer getReadyInstances() {
+    return readyInstances;
+  }
+
+  public void setReadyInstances(Integer readyInstances) {
+    this.readyInstances = readyInstances;
+  }
+
+  public String getPrimaryService() {
+    return primaryService;
+  }
+
+  public void setPrimaryService(String primaryService) {
+    this.primaryService = primaryService;
+  }
+
+  public String getReplicaService() {
+    return replicaService;
+  }
+
+  public void setReplicaService(String replicaService) {
+    this.replicaService = replicaService;
+  }
+
+  public String getSecretName() {
+    return secretName;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions == null ? null : new ArrayList<>(conditions);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof PostgresClusterStatus other)) {
+      return false;
+    }
+    return Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(phase, other.phase)
+        && Objects.equals(instances, other.instances)
+        && Objects.equals(readyInstances, other.readyInstances)
+        && Objects.equals(primaryService, other.primaryService)
+        && Objects.equals(replicaService, other.replicaService)
+        && Objects.equals(secretName, other.secretName)
+        && Objects.equals(conditions, other.conditions);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, phase, instances, readyInstances, primaryService,
+        replicaService, secretName, conditions);
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresClusterStatus{observedGeneration=" + observedGeneration + ", phase=" + phase
+        + ", instances=" + instances + ", readyInstances=" + readyInstances
+        + ", primaryService=" + primaryService + ", replicaService=" + replicaService
+        + ", secretName=" + secretName + ", conditions=" + conditions + '}';
+  }
+}
