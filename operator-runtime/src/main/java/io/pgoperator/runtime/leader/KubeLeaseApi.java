@@ -1,0 +1,215 @@
+package io.pgoperator.runtime.leader;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link LeaseApi} over fabric8's asynchronous HTTP client: requests are sent with {@code
+ * sendAsync} (never the blocking DSL, which deadlocks on an event loop) and their results handed
+ * back on the calling context. Changes are watched with an informer limited to this one Lease
+ * (field selector {@code metadata.name}); its handlers run on fabric8 threads and hop to the
+ * elector's context. Needs RBAC verbs get, create, update, list and watch on leases.
+ *
+ * <p>Not thread-safe: call it from the elector's context only.
+ */
+final class KubeLeaseApi implements LeaseApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubeLeaseApi.class);
+  private static final String JSON = "application/json";
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
+  private final String collectionUrl;
+  private final String itemUrl;
+  // The whole object last seen, so an update keeps labels, annotations and spec fields that
+  // are not ours (client-go does the same: it replaces the spec of the Lease it last read).
+  private Lease lastSeen;
+  private SharedIndexInformer<Lease> informer;
+  private boolean closed;
+
+  KubeLeaseApi(KubernetesClient client, String namespace, String name) {
+    this.client = client;
+    this.namespace = namespace;
+    this.name = name;
+    String base = client.getMasterUrl().toString();
+    base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.collectionUrl = base + "/apis/coordination.k8s.io/v1/namespaces/" + encode(namespace) + "/leases";
+    this.itemUrl = collectionUrl + "/" + encode(name);
+  }
+
+  @Override
+  public Future<LeaseRecord> get() {
+    HttpRequest request = http().newHttpRequestBuilder().uri(itemUrl).header("Accept", JSON).build();
+    return send(request).map(response -> {
+      if (response.code() == 404) {
+        lastSeen = null;
+        return null;
+      }
+      return accept("get", response);
+    });
+  }
+
+  @Override
+  public Future<LeaseRecord> create(LeaseRecord record) {
+    Lease lease = new LeaseBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withSpec(new LeaseSpec())
+        .build();
+    apply(record, lease);
+    HttpRequest request = http().newHttpRequestBuilder().uri(collectionUrl).header("Accept", JSON)
+        .post(JSON, Serialization.asJson(lease)).build();
+    return send(request).map(response -> accept("create", response));
+  }
+
+  @Override
+  public Future<LeaseRecord> update(LeaseRecord record) {
+    Lease lease = lastSeen != null ? new LeaseBuilder(lastSeen).build() : new LeaseBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
+    if (lease.getSpec() == null) {
+      lease.setSpec(new LeaseSpec());
+    }
+    lease.getMetadata().setManagedFields(null);
+    apply(record, lease);
+    HttpRequest request = http().newHttpRequestBuilder().uri(itemUrl).header("Accept", JSON)
+        .put(JSON, Serialization.asJson(lease)).build();
+    return send(request).map(response -> accept("update", response));
+  }
+
+  @Override
+  public void watch(Consumer<LeaseRecord> onChange) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      throw new IllegalStateException("watch the lease " + namespace + "/" + name + " from the elector's context");
+    }
+    informer = client.resources(Lease.class).inNamespace(namespace).withField("metadata.name", name)
+        .runnableInformer(0);
+    informer.addEventHandler(new ResourceEventHandler<Lease>() {
+      @Override
+      public void onAdd(Lease lease) {
+        deliver(lease);
+      }
+
+      @Override
+      public void onUpdate(Lease old, Lease lease) {
+        deliver(lease);
+      }
+
+      @Override
+      public void onDelete(Lease lease, boolean finalStateUnknown) {
+        deliver(null);
+      }
+
+      private void deliver(Lease lease) {
+        context.runOnContext(v -> {
+          if (!closed) {
+            lastSeen = lease;
+            onChange.accept(lease == null ? null : toRecord(lease));
+          }
+        });
+      }
+    });
+    informer.start().whenComplete((ok, error) -> {
+      if (error != null) {
+        LOG.warn("watch on lease {}/{} did not start ({}); falling back to polling every retry period",
+            namespace, name, error.toString());
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    SharedIndexInformer<Lease> running = informer;
+    informer = null;
+    if (running != null) {
+      Context context = Vertx.currentContext();
+      if (context != null) {
+        // Stopping closes the watch connection; keep even that off the event loop.
+        context.executeBlocking(() -> {
+          running.stop();
+          return null;
+        }, false);
+      } else {
+        running.stop();
+      }
+    }
+  }
+
+  private HttpClient http() {
+    return client.getHttpClient();
+  }
+
+  private Future<HttpResponse<String>> send(HttpRequest request) {
+    CompletableFuture<HttpResponse<String>> response = http().sendAsync(request, String.class);
+    Context context = Vertx.currentContext();
+    return context == null ? Future.fromCompletionStage(response) : Future.fromCompletionStage(response, context);
+  }
+
+  private LeaseRecord accept(String what, HttpResponse<String> response) {
+    if (response.code() == 409) {
+      throw new LeaseConflictException(what + " of lease " + namespace + "/" + name
+          + " conflicted (409): it changed since it was read");
+    }
+    if (response.code() == 404 && what.equals("update")) {
+      throw new LeaseConflictException("update of lease " + namespace + "/" + name + " found it deleted (404)");
+    }
+    if (!response.isSuccessful()) {
+      String body = response.body() == null ? "" : response.body();
+      throw new IllegalStateException(what + " of lease " + namespace + "/" + name + " failed with HTTP "
+          + response.code() + ": " + (body.length() > 300 ? body.substring(0, 300) + "..." : body));
+    }
+    Lease lease = Serialization.unmarshal(response.body(), Lease.class);
+    lastSeen = lease;
+    return toRecord(lease);
+  }
+
+  static LeaseRecord toRecord(Lease lease) {
+    LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
+    return new LeaseRecord(spec.getHolderIdentity(), spec.getLeaseDurationSeconds(), instant(spec.getAcquireTime()),
+        instant(spec.getRenewTime()), spec.getLeaseTransitions(), lease.getMetadata().getResourceVersion());
+  }
+
+  private static void apply(LeaseRecord record, Lease lease) {
+    lease.getMetadata().setResourceVersion(record.resourceVersion());
+    LeaseSpec spec = lease.getSpec();
+    spec.setHolderIdentity(record.holderIdentity());
+    spec.setLeaseDurationSeconds(record.leaseDurationSeconds());
+    spec.setAcquireTime(zoned(record.acquireTime()));
+    spec.setRenewTime(zoned(record.renewTime()));
+    spec.setLeaseTransitions(record.leaseTransitions());
+  }
+
+  private static Instant instant(ZonedDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+
+  // fabric8 writes these as MicroTime (RFC 3339, six fraction digits, UTC), as the API server wants.
+  private static ZonedDateTime zoned(Instant time) {
+    return time == null ? null : ZonedDateTime.ofInstant(time, ZoneOffset.UTC);
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

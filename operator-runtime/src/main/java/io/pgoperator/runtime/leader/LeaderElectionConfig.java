@@ -1,0 +1,145 @@
+package io.pgoperator.runtime.leader;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Settings of one Lease election, validated on construction. The timing rule is client-go's:
+ * {@code leaseDuration > renewDeadline > 1.2 × retryPeriod} (1.2 is its JitterFactor). A
+ * standby waits {@code leaseDuration} after it last saw the Lease change before taking over,
+ * and a leader stops acting {@code renewDeadline} after its last successful renew, so the gap
+ * between the two is what keeps two replicas from leading at once.
+ *
+ * @param namespace namespace of the Lease
+ * @param name name of the Lease (also the {@code name} label of the metrics)
+ * @param identity this replica's holder identity, unique per process
+ * @param leaseDuration how long standbys wait on an unchanged Lease; written rounded up to seconds
+ * @param renewDeadline how long the leader keeps acting without a successful renew
+ * @param retryPeriod how often the leader renews and standbys poll
+ * @param releaseOnCancel whether {@link Leadership#release()} clears the Lease for a fast handover
+ * @param exitOnLostLeadership whether losing leadership ends the process (through the elector's
+ *     exit callback) instead of returning to standby
+ */
+public record LeaderElectionConfig(
+    String namespace,
+    String name,
+    String identity,
+    Duration leaseDuration,
+    Duration renewDeadline,
+    Duration retryPeriod,
+    boolean releaseOnCancel,
+    boolean exitOnLostLeadership) {
+
+  /** client-go's JitterFactor: the renew loop may run up to 1.2 retry periods apart. */
+  static final double JITTER_FACTOR = 1.2;
+
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(2);
+
+  public LeaderElectionConfig {
+    requireText(namespace, "lease namespace");
+    requireText(name, "lease name");
+    requireText(identity, "holder identity");
+    Objects.requireNonNull(leaseDuration, "leaseDuration");
+    Objects.requireNonNull(renewDeadline, "renewDeadline");
+    Objects.requireNonNull(retryPeriod, "retryPeriod");
+    validateTimings(leaseDuration, renewDeadline, retryPeriod);
+  }
+
+  /** client-go's defaults (15 s / 10 s / 2 s), release on cancel, no exit, a fresh identity. */
+  public static LeaderElectionConfig of(String namespace, String name) {
+    return new LeaderElectionConfig(namespace, name, defaultIdentity(), DEFAULT_LEASE_DURATION,
+        DEFAULT_RENEW_DEADLINE, DEFAULT_RETRY_PERIOD, true, false);
+  }
+
+  public LeaderElectionConfig withIdentity(String identity) {
+    return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
+        releaseOnCancel, exitOnLostLeadership);
+  }
+
+  public LeaderElectionConfig withTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
+        releaseOnCancel, exitOnLostLeadership);
+  }
+
+  public LeaderElectionConfig withReleaseOnCancel(boolean releaseOnCancel) {
+    return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
+        releaseOnCancel, exitOnLostLeadership);
+  }
+
+  public LeaderElectionConfig withExitOnLostLeadership(boolean exitOnLostLeadership) {
+    return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
+        releaseOnCancel, exitOnLostLeadership);
+  }
+
+  /**
+   * client-go's convention {@code hostname_uuid}: the pod name (env {@code POD_NAME}, else the
+   * host name) tells people which pod leads; the random suffix keeps a restarted pod with the same
+   * name from mistaking its predecessor's Lease for its own.
+   */
+  public static String defaultIdentity() {
+    String host = System.getenv("POD_NAME");
+    if (host == null || host.isBlank()) {
+      host = System.getenv("HOSTNAME");
+    }
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "unknown";
+      }
+    }
+    return host + "_" + UUID.randomUUID();
+  }
+
+  /**
+   * The value written to {@code spec.leaseDurationSeconds}, rounded up: client-go truncates, which
+   * for a fractional lease duration could drop the written value below the renew deadline.
+   */
+  int leaseDurationSeconds() {
+    long seconds = leaseDuration.toSeconds() + (leaseDuration.toNanosPart() > 0 ? 1 : 0);
+    return (int) Math.min(Integer.MAX_VALUE, seconds);
+  }
+
+  @Override
+  public String toString() {
+    return "lease " + namespace + "/" + name + " as " + identity + " (lease-duration " + leaseDuration.toMillis()
+        + "ms, renew-deadline " + renewDeadline.toMillis() + "ms, retry-period " + retryPeriod.toMillis() + "ms)";
+  }
+
+  private static void validateTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    String values = "--lease-duration=" + human(leaseDuration) + ", --renew-deadline=" + human(renewDeadline)
+        + ", --retry-period=" + human(retryPeriod);
+    if (retryPeriod.isNegative() || retryPeriod.isZero()) {
+      throw new IllegalArgumentException("invalid leader election timing: --retry-period must be positive (" + values + ")");
+    }
+    if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("invalid leader election timing: --lease-duration must be at least 1s,"
+          + " the Lease stores whole seconds (" + values + ")");
+    }
+    if (leaseDuration.compareTo(renewDeadline) <= 0) {
+      throw new IllegalArgumentException("invalid leader election timing: --lease-duration must be greater than"
+          + " --renew-deadline, or a standby could take over while the leader still acts (" + values + ")");
+    }
+    if (renewDeadline.toNanos() <= JITTER_FACTOR * retryPeriod.toNanos()) {
+      throw new IllegalArgumentException("invalid leader election timing: --renew-deadline must be greater than"
+          + " 1.2 x --retry-period (" + human(Duration.ofNanos((long) (JITTER_FACTOR * retryPeriod.toNanos())))
+          + "), or the leader could lose the lease between two renew attempts (" + values + ")");
+    }
+  }
+
+  private static String human(Duration d) {
+    long millis = d.toMillis();
+    return millis % 1000 == 0 ? (millis / 1000) + "s" : millis + "ms";
+  }
+
+  private static void requireText(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("leader election: " + what + " must not be empty");
+    }
+  }
+}

@@ -1,0 +1,513 @@
+package io.pgoperator.runtime.leader;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pgoperator.runtime.time.Clock;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lease election as a plain state machine, driven by a {@link Clock} and {@link LeaseApi}
+ * futures, so tests run it synchronously with a fake clock and fake API. Every method runs on one
+ * thread (the elector's context); {@link #currentTerm()}, {@link #observedHolder()} and {@link
+ * #unhealthyReason()} may be read from any thread.
+ *
+ * <p>The rules that keep two replicas from leading at once:
+ * <ul>
+ *   <li>Every write carries the resourceVersion last seen; a 409 means re-read, never overwrite.
+ *   <li>A standby takes a held Lease only after the record stayed unchanged for its {@code
+ *       leaseDurationSeconds}, timed on the standby's own monotonic clock from the moment it saw
+ *       the change (client-go's observedTime rule); the holder's timestamps are never compared
+ *       with the local wall clock.
+ *   <li>A leader's term is valid until the send time of its last successful write plus the
+ *       renew deadline, which is shorter than the lease duration: the write landed after it was
+ *       sent, and a standby saw it even later.
+ * </ul>
+ *
+ * <p>At most one request is in flight. One that outlives its timeout is abandoned and its result
+ * ignored; ignoring a result is always safe, and if the write landed anyway the next read shows
+ * this replica as holder and it claims the Lease back under a new term.
+ */
+final class LeaseElection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseElector.class);
+
+  /** How long past the renew deadline a leader may go unrenewed before liveness fails. */
+  static final Duration LIVENESS_GRACE = Duration.ofSeconds(20);
+
+  private enum Phase { IDLE, COMPETING, RELEASING, STOPPED }
+
+  private final LeaderElectionConfig config;
+  private final String identity;
+  private final String lease;
+  private final LeaseApi api;
+  private final Clock clock;
+  private final ElectionMetrics metrics;
+  private final LongUnaryOperator jitterMillis;
+  private final long renewDeadlineNanos;
+  private final long retryPeriodNanos;
+  private final long attemptTimeoutMillis;
+  private final List<LeadershipListener> listeners = new ArrayList<>();
+  private Runnable exitOnLoss = () -> {};
+
+  private Phase phase = Phase.IDLE;
+
+  // What this replica last saw of the Lease, timed on its own monotonic clock.
+  private boolean known;
+  private LeaseRecord observed;
+  private long observedAtNanos;
+  private long takeoverAtNanos;
+  private long lastSeenNanos;
+  private boolean seenAny;
+  private String lastHolder = "";
+  private volatile String holderView = "";
+
+  private volatile LeaderTerm term;
+  private volatile long lastRenewNanos;
+  private long termNumbers;
+  private long nextRenewAtNanos;
+
+  private long attemptIds;
+  private long inFlight;
+  private long notBeforeNanos;
+  private long wakeTimer = -1;
+  private long deadlineTimer = -1;
+  private long attemptTimer = -1;
+  private long releaseTimer = -1;
+  private Promise<Void> released;
+
+  /**
+   * @param jitterMillis given a maximum, returns a delay in [0, maximum] added to each takeover
+   *     at expiry, so that standbys do not all write at the same instant
+   */
+  LeaseElection(LeaderElectionConfig config, LeaseApi api, Clock clock, MeterRegistry registry,
+      LongUnaryOperator jitterMillis) {
+    this.config = config;
+    this.identity = config.identity();
+    this.lease = config.namespace() + "/" + config.name();
+    this.api = api;
+    this.clock = clock;
+    this.metrics = new ElectionMetrics(registry, config.name(), () -> term != null);
+    this.jitterMillis = jitterMillis;
+    this.renewDeadlineNanos = config.renewDeadline().toNanos();
+    this.retryPeriodNanos = config.retryPeriod().toNanos();
+    // Long enough for a slow API server, short enough to leave a leader a second try before
+    // its renew deadline.
+    this.attemptTimeoutMillis = Math.max(config.retryPeriod().toMillis(), config.renewDeadline().toMillis() / 2);
+  }
+
+  LeaderTerm currentTerm() {
+    return term;
+  }
+
+  String observedHolder() {
+    return holderView;
+  }
+
+  void onLostLeadershipExit(Runnable exit) {
+    this.exitOnLoss = exit;
+  }
+
+  void addListener(LeadershipListener listener) {
+    listeners.add(listener);
+    LeaderTerm current = term;
+    if (current != null && current.isValid()) {
+      notify(listener, current, true);
+    }
+  }
+
+  void start() {
+    if (phase != Phase.IDLE) {
+      return;
+    }
+    phase = Phase.COMPETING;
+    LOG.info("competing for {}", config);
+    api.watch(this::onWatchEvent);
+    step();
+  }
+
+  /**
+   * Null when fine; otherwise why liveness should fail: this replica believes it leads but has
+   * not renewed for longer than the renew deadline plus {@link #LIVENESS_GRACE}. The deadline
+   * timer would have ended the term long before, so the elector's event loop must be stuck.
+   */
+  String unhealthyReason() {
+    LeaderTerm current = term;
+    if (current == null) {
+      return null;
+    }
+    long since = clock.nanoTime() - lastRenewNanos;
+    if (since <= renewDeadlineNanos + LIVENESS_GRACE.toNanos()) {
+      return null;
+    }
+    return "leader of lease " + lease + " (" + current + ") has not renewed for " + since / 1_000_000 + "ms,"
+        + " beyond renew-deadline " + config.renewDeadline().toMillis() + "ms + " + LIVENESS_GRACE.toSeconds()
+        + "s grace: the elector looks wedged";
+  }
+
+  // ---- deciding what to do next ----
+
+  private void step() {
+    if (phase != Phase.COMPETING || inFlight != 0) {
+      return;
+    }
+    cancelWake();
+    long now = clock.nanoTime();
+    if (now - notBeforeNanos < 0) {
+      wakeAt(notBeforeNanos);
+    } else if (!known) {
+      read();
+    } else if (term != null) {
+      if (now - nextRenewAtNanos >= 0) {
+        write();
+      } else {
+        wakeAt(nextRenewAtNanos);
+      }
+    } else if (observed == null || !observed.hasHolder() || observed.heldBy(identity)
+        || now - takeoverAtNanos >= 0) {
+      write();
+    } else if (now - (lastSeenNanos + retryPeriodNanos) >= 0) {
+      read();
+    } else {
+      long pollAt = lastSeenNanos + retryPeriodNanos;
+      wakeAt(pollAt - takeoverAtNanos < 0 ? pollAt : takeoverAtNanos);
+    }
+  }
+
+  private void afterAttempt() {
+    if (phase == Phase.RELEASING) {
+      continueRelease();
+    } else {
+      step();
+    }
+  }
+
+  private void onWatchEvent(LeaseRecord record) {
+    if (phase != Phase.COMPETING) {
+      return;
+    }
+    if (term == null) {
+      observe(record);
+    } else if (record == null || !record.heldBy(identity)) {
+      // A leader trusts its own writes, and a lagging watch may still show the holder it
+      // replaced; but the Lease may also have been deleted or overwritten: check with a read.
+      known = false;
+    }
+    step();
+  }
+
+  // ---- requests ----
+
+  private void read() {
+    attempt("read", api::get, record -> {
+      observe(record);
+      LeaderTerm current = term;
+      if (current != null && (record == null || !record.heldBy(identity))) {
+        loseLeadership(record == null ? "the Lease was deleted"
+            : "the Lease is now held by '" + record.holderIdentity() + "'");
+      }
+      afterAttempt();
+    }, error -> failed("read", error));
+  }
+
+  /** Creates, takes over or renews: whichever turns the observed record into one we hold. */
+  private void write() {
+    LeaseRecord current = observed;
+    Instant now = clock.wallTime();
+    int seconds = config.leaseDurationSeconds();
+    LeaseRecord next;
+    if (current == null) {
+      next = new LeaseRecord(identity, seconds, now, now, 0, null);
+    } else if (current.heldBy(identity)) {
+      Instant acquired = current.acquireTime() != null ? current.acquireTime() : now;
+      next = new LeaseRecord(identity, seconds, acquired, now, current.transitions(), current.resourceVersion());
+    } else {
+      next = new LeaseRecord(identity, seconds, now, now, current.transitions() + 1, current.resourceVersion());
+    }
+    boolean renewing = term != null;
+    long sent = clock.nanoTime();
+    String what = current == null ? "create" : renewing ? "renew" : "update";
+    attempt(what, () -> current == null ? api.create(next) : api.update(next), record -> {
+      if (renewing) {
+        metrics.renewed(clock.nanoTime() - sent);
+      }
+      observe(record);
+      if (record != null && record.heldBy(identity)) {
+        held(sent);
+      }
+      afterAttempt();
+    }, error -> {
+      if (renewing) {
+        metrics.renewed(clock.nanoTime() - sent);
+      }
+      failed(what, error);
+    });
+  }
+
+  private void failed(String what, Throwable error) {
+    // Whatever happened, the next decision starts from a fresh read.
+    known = false;
+    if (phase == Phase.RELEASING && !(error instanceof LeaseConflictException)) {
+      LOG.warn("could not release lease {}: {} failed: {}", lease, what, error.toString());
+      finish();
+      return;
+    }
+    if (error instanceof LeaseConflictException) {
+      LOG.debug("lease {} changed under our {}; re-reading", lease, what);
+    } else {
+      LOG.warn("lease {}: {} failed, retrying in {}ms: {}", lease, what, config.retryPeriod().toMillis(),
+          error.toString());
+      notBeforeNanos = clock.nanoTime() + retryPeriodNanos;
+    }
+    afterAttempt();
+  }
+
+  private void attempt(String what, Supplier<Future<LeaseRecord>> call, Consumer<LeaseRecord> onSuccess,
+      Consumer<Throwable> onFailure) {
+    long id = ++attemptIds;
+    inFlight = id;
+    attemptTimer = clock.setTimer(attemptTimeoutMillis, () -> {
+      if (inFlight == id) {
+        inFlight = 0;
+        attemptTimer = -1;
+        onFailure.accept(new TimeoutException("no answer to " + what + " of lease " + lease + " within "
+            + attemptTimeoutMillis + "ms"));
+      }
+    });
+    Future<LeaseRecord> future;
+    try {
+      future = call.get();
+    } catch (RuntimeException e) {
+      future = Future.failedFuture(e);
+    }
+    future.onComplete(result -> {
+      if (inFlight != id) {
+        return;
+      }
+      inFlight = 0;
+      cancel(attemptTimer);
+      attemptTimer = -1;
+      if (result.succeeded()) {
+        onSuccess.accept(result.result());
+      } else {
+        onFailure.accept(result.cause());
+      }
+    });
+  }
+
+  // ---- what we saw ----
+
+  private void observe(LeaseRecord record) {
+    long now = clock.nanoTime();
+    lastSeenNanos = now;
+    if (known && Objects.equals(observed, record)) {
+      return;
+    }
+    String holder = record == null ? "" : record.holderIdentity();
+    if (!holder.isEmpty() && !holder.equals(lastHolder)) {
+      if (seenAny) {
+        metrics.holderChanged();
+      }
+      if (!holder.equals(identity)) {
+        LOG.info("new leader observed for lease {}: {}", lease, holder);
+      }
+      lastHolder = holder;
+    }
+    seenAny = true;
+    holderView = holder;
+    known = true;
+    observed = record;
+    observedAtNanos = now;
+    long durationNanos = Duration.ofSeconds(record != null && record.leaseDurationSeconds() != null
+        && record.leaseDurationSeconds() > 0 ? record.leaseDurationSeconds() : config.leaseDurationSeconds()).toNanos();
+    long jitter = jitterMillis.applyAsLong(config.retryPeriod().toMillis() / 10) * 1_000_000L;
+    takeoverAtNanos = observedAtNanos + durationNanos + jitter;
+  }
+
+  // ---- leading ----
+
+  /** A write of ours that was sent at {@code sentNanos} has landed: we hold the Lease. */
+  private void held(long sentNanos) {
+    long validUntil = sentNanos + renewDeadlineNanos;
+    long now = clock.nanoTime();
+    if (phase != Phase.COMPETING || now - validUntil >= 0) {
+      return;
+    }
+    lastRenewNanos = sentNanos;
+    nextRenewAtNanos = now + retryPeriodNanos;
+    LeaderTerm current = term;
+    if (current != null && current.isValid()) {
+      current.extendUntil(validUntil);
+    } else {
+      if (current != null) {
+        loseLeadership("renew deadline passed");
+        if (phase != Phase.COMPETING) {
+          return;
+        }
+      }
+      LeaderTerm won = new LeaderTerm(++termNumbers, clock, validUntil);
+      term = won;
+      LOG.info("became leader of lease {} (term {}) as {}", lease, won.number(), identity);
+      listeners.forEach(l -> notify(l, won, true));
+    }
+    armDeadline(validUntil);
+  }
+
+  private void armDeadline(long atNanos) {
+    cancel(deadlineTimer);
+    deadlineTimer = clock.setTimer(ceilMillis(atNanos - clock.nanoTime()), () -> {
+      deadlineTimer = -1;
+      LeaderTerm current = term;
+      if (current == null || phase != Phase.COMPETING) {
+        return;
+      }
+      if (current.isValid()) {
+        armDeadline(lastRenewNanos + renewDeadlineNanos);
+        return;
+      }
+      loseLeadership("no successful renew within renew-deadline " + config.renewDeadline().toMillis() + "ms");
+      step();
+    });
+  }
+
+  private void loseLeadership(String reason) {
+    LeaderTerm lost = endTerm();
+    if (lost == null) {
+      return;
+    }
+    LOG.warn("lost leadership of lease {} (term {}) as {}: {}", lease, lost.number(), identity, reason);
+    listeners.forEach(l -> notify(l, lost, false));
+    if (config.exitOnLostLeadership() && phase == Phase.COMPETING) {
+      LOG.error("leadership of lease {} lost and exit-on-lost-leadership is set: stopping", lease);
+      finish();
+      exitOnLoss.run();
+    }
+  }
+
+  private LeaderTerm endTerm() {
+    LeaderTerm current = term;
+    if (current != null) {
+      current.end();
+      term = null;
+      cancel(deadlineTimer);
+      deadlineTimer = -1;
+    }
+    return current;
+  }
+
+  private void notify(LeadershipListener listener, LeaderTerm t, boolean started) {
+    try {
+      if (started) {
+        listener.startedLeading(t);
+      } else {
+        listener.stoppedLeading(t);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("leadership listener {} failed on {} of lease {}", listener, started ? "start" : "stop", lease, e);
+    }
+  }
+
+  // ---- release ----
+
+  /**
+   * Stops competing. If this replica holds the Lease and releaseOnCancel is set, first ends the
+   * term (listeners are told before anything is written), then clears the holder as client-go
+   * does, so a standby takes over at once. Completes within the renew deadline and never fails.
+   */
+  Future<Void> release() {
+    if (released != null) {
+      return released.future();
+    }
+    released = Promise.promise();
+    Phase was = phase;
+    phase = Phase.RELEASING;
+    cancelWake();
+    LeaderTerm ended = endTerm();
+    if (ended != null) {
+      LOG.info("giving up leadership of lease {} (term {}) as {}", lease, ended.number(), identity);
+      listeners.forEach(l -> notify(l, ended, false));
+    }
+    if (!config.releaseOnCancel() || was != Phase.COMPETING) {
+      finish();
+    } else {
+      releaseTimer = clock.setTimer(config.renewDeadline().toMillis(), () -> {
+        releaseTimer = -1;
+        LOG.warn("gave up releasing lease {} after {}ms; standbys take over when it expires", lease,
+            config.renewDeadline().toMillis());
+        finish();
+      });
+      continueRelease();
+    }
+    return released.future();
+  }
+
+  private void continueRelease() {
+    if (phase != Phase.RELEASING || inFlight != 0) {
+      return;
+    }
+    if (!known) {
+      read();
+      return;
+    }
+    if (observed == null || !observed.heldBy(identity)) {
+      finish();
+      return;
+    }
+    Instant now = clock.wallTime();
+    LeaseRecord cleared = new LeaseRecord("", 1, now, now, observed.transitions(), observed.resourceVersion());
+    attempt("release", () -> api.update(cleared), record -> {
+      observe(record);
+      LOG.info("released lease {}", lease);
+      finish();
+    }, error -> failed("release", error));
+  }
+
+  private void finish() {
+    phase = Phase.STOPPED;
+    inFlight = 0;
+    cancelWake();
+    for (long timer : new long[] {deadlineTimer, attemptTimer, releaseTimer}) {
+      cancel(timer);
+    }
+    deadlineTimer = attemptTimer = releaseTimer = -1;
+    api.close();
+    if (released != null) {
+      released.tryComplete();
+    }
+  }
+
+  // ---- timers ----
+
+  private void wakeAt(long atNanos) {
+    cancelWake();
+    wakeTimer = clock.setTimer(ceilMillis(atNanos - clock.nanoTime()), () -> {
+      wakeTimer = -1;
+      step();
+    });
+  }
+
+  private void cancelWake() {
+    cancel(wakeTimer);
+    wakeTimer = -1;
+  }
+
+  private void cancel(long timer) {
+    if (timer >= 0) {
+      clock.cancelTimer(timer);
+    }
+  }
+
+  private static long ceilMillis(long nanos) {
+    return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
+  }
+}

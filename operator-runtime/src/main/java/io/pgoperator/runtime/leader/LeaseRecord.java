@@ -1,0 +1,41 @@
+package io.pgoperator.runtime.leader;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The election fields of a {@code coordination.k8s.io/v1} Lease (client-go's
+ * LeaderElectionRecord) plus the resourceVersion that every update must carry. Times are
+ * MicroTime on the wire, so they are kept at microsecond precision. Fields may be null when
+ * another writer left them out.
+ */
+record LeaseRecord(
+    String holderIdentity,
+    Integer leaseDurationSeconds,
+    Instant acquireTime,
+    Instant renewTime,
+    Integer leaseTransitions,
+    String resourceVersion) {
+
+  LeaseRecord {
+    holderIdentity = holderIdentity == null ? "" : holderIdentity;
+    acquireTime = micros(acquireTime);
+    renewTime = micros(renewTime);
+  }
+
+  boolean hasHolder() {
+    return !holderIdentity.isEmpty();
+  }
+
+  boolean heldBy(String identity) {
+    return holderIdentity.equals(identity);
+  }
+
+  int transitions() {
+    return leaseTransitions == null ? 0 : leaseTransitions;
+  }
+
+  private static Instant micros(Instant t) {
+    return t == null ? null : t.truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,118 @@
+package io.pgoperator.runtime.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgoperator.runtime.kube.KubeClients;
+import io.pgoperator.runtime.time.VertxClock;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three electors on one Vert.x against the fabric8 mock API server (CRUD mode): the real
+ * {@link KubeLeaseApi} over the asynchronous HTTP client, real timers, a real watch.
+ */
+@EnableKubernetesMockClient(crud = true)
+class LeaseElectorMockServerTest {
+
+  private static final String NAMESPACE = "test";
+  private static final String LEASE = "pg-operator-lock";
+
+  KubernetesClient client;
+
+  private final List<KubernetesClient> clients = new ArrayList<>();
+  private Vertx vertx;
+
+  @BeforeEach
+  void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  // Own Vert.x, closed here: the mock server shuts down only once every connection is gone.
+  @AfterEach
+  void closeClientsAndVertx() throws Exception {
+    clients.forEach(KubernetesClient::close);
+    await(vertx.close());
+  }
+
+  private LeaseElector elector(String identity) {
+    KubernetesClient own = KubeClients.create(vertx, client.getConfiguration());
+    clients.add(own);
+    LeaderElectionConfig config = LeaderElectionConfig.of(NAMESPACE, LEASE).withIdentity(identity)
+        .withTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(300));
+    return LeaseElector.create(config, own, new VertxClock(vertx), new SimpleMeterRegistry());
+  }
+
+  @Test
+  void exactlyOneOfThreeLeadsAndAReleaseHandsOver() throws Exception {
+    List<LeaseElector> electors = List.of(elector("replica-a"), elector("replica-b"), elector("replica-c"));
+    List<String> deployments = new ArrayList<>();
+    for (LeaseElector e : electors) {
+      deployments.add(await(vertx.deployVerticle(e)));
+    }
+
+    awaitUntil(() -> leaders(electors).size() == 1, "one leader");
+    LeaseElector first = leaders(electors).get(0);
+    // Over several renew periods, never a second leader, and the Lease names the leader.
+    for (int i = 0; i < 20; i++) {
+      assertThat(leaders(electors)).containsExactly(first);
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    Lease lease = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(first.identity());
+    assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(2);
+    assertThat(lease.getSpec().getRenewTime()).isNotNull();
+    int transitions = lease.getSpec().getLeaseTransitions();
+    awaitUntil(() -> electors.stream().allMatch(e -> e.observedHolder().equals(Optional.of(first.identity()))),
+        "standbys see the leader");
+
+    await(vertx.undeploy(deployments.get(electors.indexOf(first)))); // stop() releases the Lease
+
+    assertThat(first.isLeader()).isFalse();
+    awaitUntil(() -> leaders(electors).size() == 1, "a new leader");
+    LeaseElector second = leaders(electors).get(0);
+    assertThat(second).isNotSameAs(first);
+    Lease after = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get();
+    assertThat(after.getSpec().getHolderIdentity()).isEqualTo(second.identity());
+    assertThat(after.getSpec().getLeaseTransitions()).isEqualTo(transitions + 1);
+    assertThat(after.getSpec().getLeaseDurationSeconds()).isEqualTo(2);
+
+    for (LeaseElector e : electors) {
+      if (e != first) {
+        await(vertx.undeploy(deployments.get(electors.indexOf(e))));
+      }
+    }
+    assertThat(leaders(electors)).isEmpty();
+  }
+
+  private static List<LeaseElector> leaders(List<LeaseElector> electors) {
+    return electors.stream().filter(LeaseElector::isLeader).collect(Collectors.toList());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+}

@@ -1,0 +1,465 @@
+package io.pgoperator.runtime.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgoperator.runtime.time.FakeClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The election protocol, run synchronously: a fake clock drives the timers and a fake API
+ * answers (or holds) each request. Defaults: lease 15 s, renew deadline 10 s, retry 2 s.
+ */
+class LeaseElectorTest {
+
+  private static final String ME = "me_1";
+  private static final String OTHER = "other_2";
+
+  private FakeClock clock;
+  private FakeLeaseApi.Store store;
+  private FakeLeaseApi api;
+  private RecordingListener listener;
+
+  @BeforeEach
+  void setUp() {
+    clock = new FakeClock();
+    store = new FakeLeaseApi.Store(clock);
+    api = new FakeLeaseApi(store);
+    listener = new RecordingListener();
+  }
+
+  private LeaderElectionConfig config() {
+    return LeaderElectionConfig.of("ns", "lease").withIdentity(ME);
+  }
+
+  private LeaseElector elector(LeaderElectionConfig config) {
+    LeaseElector elector = new LeaseElector(config, api, clock, new SimpleMeterRegistry(), max -> 0);
+    elector.addListener(listener);
+    return elector;
+  }
+
+  private LeaseElector started() {
+    LeaseElector elector = elector(config());
+    elector.start();
+    return elector;
+  }
+
+  private void advance(long millis) {
+    clock.advance(Duration.ofMillis(millis));
+  }
+
+  private LeaseRecord heldBy(String holder, Instant renewTime) {
+    return new LeaseRecord(holder, 15, renewTime, renewTime, 3, null);
+  }
+
+  @Test
+  void acquiresAnAbsentLeaseByCreatingIt() {
+    LeaseElector elector = started();
+
+    assertThat(elector.isLeader()).isTrue();
+    assertThat(elector.currentTerm().number()).isEqualTo(1);
+    assertThat(listener.events).containsExactly("started 1");
+    assertThat(api.calls).extracting(FakeLeaseApi.Call::op).containsExactly("get", "create");
+    LeaseRecord lease = store.current();
+    assertThat(lease.holderIdentity()).isEqualTo(ME);
+    assertThat(lease.leaseDurationSeconds()).isEqualTo(15);
+    assertThat(lease.leaseTransitions()).isZero();
+    assertThat(lease.acquireTime()).isEqualTo(clock.wallTime()).isEqualTo(lease.renewTime());
+    assertThat(elector.observedHolder()).contains(ME);
+  }
+
+  @Test
+  void acquiresAtOnceWhenTheHolderIsEmpty() {
+    store.put(new LeaseRecord("", 1, Instant.EPOCH, Instant.EPOCH, 3, null));
+    LeaseElector elector = started();
+
+    assertThat(elector.isLeader()).isTrue();
+    assertThat(store.current().holderIdentity()).isEqualTo(ME);
+    assertThat(store.current().leaseTransitions()).isEqualTo(4);
+    assertThat(store.current().acquireTime()).isEqualTo(clock.wallTime());
+    assertThat(store.current().leaseDurationSeconds()).isEqualTo(15);
+  }
+
+  @Test
+  void renewsEveryRetryPeriodKeepingTheTermAndAcquireTime() {
+    LeaseElector elector = started();
+    Instant acquired = store.current().acquireTime();
+    LeaderTerm term = elector.currentTerm();
+
+    for (int i = 1; i <= 10; i++) {
+      advance(2000);
+      assertThat(api.count("update")).isEqualTo(i);
+      assertThat(store.current().renewTime()).isEqualTo(clock.wallTime());
+    }
+    // 20 s in, twice the renew deadline: still the same valid term.
+    assertThat(elector.currentTerm()).isSameAs(term);
+    assertThat(term.isValid()).isTrue();
+    assertThat(store.current().acquireTime()).isEqualTo(acquired);
+    assertThat(store.current().leaseTransitions()).isZero();
+    // Renewing needs no read first.
+    assertThat(api.count("get")).isEqualTo(1);
+    assertThat(listener.events).containsExactly("started 1");
+  }
+
+  @Test
+  void conflictOnCreateRereadsInsteadOfOverwriting() {
+    api.manual = true;
+    LeaseElector elector = started();
+    api.answerNext(); // get: absent
+    assertThat(api.lastCall().op()).isEqualTo("create");
+    store.put(heldBy(OTHER, clock.wallTime())); // someone else wins the race
+
+    api.answerNext(); // create: 409
+
+    assertThat(api.lastCall().op()).isEqualTo("get");
+    api.answerNext();
+    assertThat(elector.isLeader()).isFalse();
+    assertThat(elector.observedHolder()).contains(OTHER);
+    assertThat(store.current().holderIdentity()).isEqualTo(OTHER);
+    assertThat(api.pending).isEmpty();
+  }
+
+  @Test
+  void conflictOnRenewRereadsAndStepsDownWhenSomeoneElseHolds() {
+    LeaseElector elector = started();
+    LeaderTerm term = elector.currentTerm();
+    store.put(heldBy(OTHER, clock.wallTime())); // a blind overwrite by another writer
+    int writes = store.writes;
+
+    advance(2000); // renew: 409, re-read, someone else holds
+
+    assertThat(term.isValid()).isFalse();
+    assertThat(elector.currentTerm()).isNull();
+    assertThat(listener.events).containsExactly("started 1", "stopped 1");
+    assertThat(store.current().holderIdentity()).isEqualTo(OTHER);
+    assertThat(store.writes).isEqualTo(writes);
+  }
+
+  @Test
+  void failingRenewsEndTheTermExactlyAtTheRenewDeadlineThenANewTermIsWon() {
+    LeaseElector elector = started();
+    LeaderTerm first = elector.currentTerm();
+    api.failure = new IllegalStateException("API server unavailable");
+
+    advance(9999);
+    assertThat(first.isValid()).isTrue();
+    assertThat(listener.events).containsExactly("started 1");
+    advance(1);
+    assertThat(first.isValid()).isFalse();
+    assertThat(elector.currentTerm()).isNull();
+    assertThat(listener.events).containsExactly("started 1", "stopped 1");
+
+    api.failure = null;
+    advance(2000);
+
+    LeaderTerm second = elector.currentTerm();
+    assertThat(second).isNotNull();
+    assertThat(second.number()).isEqualTo(2);
+    assertThat(second.isValid()).isTrue();
+    assertThat(first.isValid()).isFalse();
+    assertThat(listener.events).containsExactly("started 1", "stopped 1", "started 2");
+  }
+
+  @Test
+  void aHangingRenewEndsTheTermAtTheRenewDeadline() {
+    LeaseElector elector = started();
+    LeaderTerm first = elector.currentTerm();
+    api.manual = true;
+
+    advance(9999); // the renew sent at 2 s never answers; retries hang too
+    assertThat(first.isValid()).isTrue();
+    advance(1);
+
+    assertThat(first.isValid()).isFalse();
+    assertThat(listener.events).containsExactly("started 1", "stopped 1");
+
+    // The API comes back: the replica competes again and wins a new term.
+    api.manual = false;
+    api.pending.clear();
+    advance(10_000);
+    assertThat(elector.currentTerm().number()).isEqualTo(2);
+    assertThat(first.isValid()).isFalse();
+  }
+
+  @Test
+  void aLateAnswerToAnAbandonedRequestIsIgnored() {
+    api.manual = true;
+    LeaseElector elector = started();
+    FakeLeaseApi.Call get = api.pending.peekFirst();
+
+    advance(5000); // the attempt times out (max(retry, renewDeadline / 2)); a retry follows later
+    store.put(heldBy(OTHER, clock.wallTime()));
+    get.promise().complete(null); // "absent": stale, and abandoned anyway
+
+    assertThat(api.count("create")).isZero();
+    assertThat(elector.isLeader()).isFalse();
+  }
+
+  @Test
+  void standbyWaitsTheLeaseDurationOnItsOwnClockEvenIfRenewTimeIsLongPast() {
+    store.put(heldBy(OTHER, Instant.parse("2000-01-01T00:00:00Z")));
+    LeaseElector elector = started();
+
+    advance(14_999);
+    assertThat(elector.isLeader()).isFalse();
+    assertThat(api.count("update")).isZero();
+    assertThat(store.current().holderIdentity()).isEqualTo(OTHER);
+
+    advance(1);
+    assertThat(elector.isLeader()).isTrue();
+    assertThat(store.current().leaseTransitions()).isEqualTo(4);
+    assertThat(listener.events).containsExactly("started 1");
+  }
+
+  @Test
+  void standbyTakesOverAtExpiryEvenIfRenewTimeIsFarInTheFuture() {
+    clock.setWallTime(Instant.parse("2026-01-01T00:00:00Z"));
+    store.put(heldBy(OTHER, Instant.parse("2100-01-01T00:00:00Z"))); // leader's clock far ahead
+    LeaseElector elector = started();
+
+    advance(14_999);
+    assertThat(elector.isLeader()).isFalse();
+    advance(1);
+    assertThat(elector.isLeader()).isTrue();
+    assertThat(store.current().renewTime()).isEqualTo(clock.wallTime());
+  }
+
+  @Test
+  void aChangedRecordRestartsTheStandbysWait() {
+    store.put(heldBy(OTHER, clock.wallTime()));
+    LeaseElector elector = started();
+
+    advance(10_000);
+    store.put(heldBy(OTHER, clock.wallTime())); // the leader renews; the watch tells us
+    advance(14_999);
+    assertThat(elector.isLeader()).isFalse();
+    advance(1);
+    assertThat(elector.isLeader()).isTrue();
+  }
+
+  @Test
+  void standbyTakesOverRightAtExpiryPlusJitterNotAtTheNextPoll() {
+    store.put(heldBy(OTHER, clock.wallTime()));
+    LeaseElector elector = new LeaseElector(config(), api, clock, new SimpleMeterRegistry(), max -> max);
+    elector.start();
+
+    advance(15_199); // jitter: 10 % of the retry period at most, here all of it (200 ms)
+    assertThat(elector.isLeader()).isFalse();
+    advance(1);
+    assertThat(elector.isLeader()).isTrue();
+  }
+
+  @Test
+  void aWatchedReleaseIsTakenAtOnce() {
+    store.put(heldBy(OTHER, clock.wallTime()));
+    LeaseElector elector = started();
+    advance(500);
+
+    store.put(new LeaseRecord("", 1, clock.wallTime(), clock.wallTime(), 3, null));
+    clock.runDue(); // delivers the watch event, without moving time
+
+    assertThat(elector.isLeader()).isTrue();
+    assertThat(store.current().leaseTransitions()).isEqualTo(4);
+  }
+
+  @Test
+  void aTakeoverThatLosesTheRaceRereadsAndWaitsAgain() {
+    store.put(heldBy(OTHER, clock.wallTime()));
+    LeaseElector elector = started();
+    advance(14_000);
+    api.manual = true; // from here the test answers requests
+
+    advance(1000); // expiry: the standby sends its takeover
+    assertThat(api.lastCall().op()).isEqualTo("update");
+    store.put(heldBy(OTHER, clock.wallTime())); // the leader's renew lands first
+    api.answerNext(); // 409
+
+    assertThat(api.lastCall().op()).isEqualTo("get");
+    api.answerNext();
+    assertThat(elector.isLeader()).isFalse();
+    assertThat(store.current().holderIdentity()).isEqualTo(OTHER);
+  }
+
+  @Test
+  void releaseTellsListenersThenClearsTheHolderForAFastHandover() {
+    LeaseElector elector = started();
+    advance(2000);
+    LeaderTerm term = elector.currentTerm();
+    LeaseRecord before = store.current();
+    List<String> holderWhenTold = new ArrayList<>();
+    listener.onStopped = t -> holderWhenTold.add(store.current().holderIdentity() + (t.isValid() ? " valid" : " ended"));
+    advance(500);
+
+    var done = elector.release();
+
+    assertThat(done.succeeded()).isTrue();
+    assertThat(holderWhenTold).containsExactly(ME + " ended");
+    assertThat(term.isValid()).isFalse();
+    assertThat(elector.currentTerm()).isNull();
+    assertThat(api.lastCall().sent().resourceVersion()).isEqualTo(before.resourceVersion());
+    LeaseRecord after = store.current();
+    assertThat(after.holderIdentity()).isEmpty();
+    assertThat(after.leaseDurationSeconds()).isEqualTo(1);
+    assertThat(after.renewTime()).isEqualTo(clock.wallTime());
+    assertThat(after.acquireTime()).isEqualTo(clock.wallTime());
+    assertThat(after.leaseTransitions()).isEqualTo(before.leaseTransitions());
+    assertThat(api.closed).isTrue();
+
+    long calls = api.calls.size();
+    advance(60_000);
+    assertThat(api.calls).hasSize((int) calls); // stopped competing
+  }
+
+  @Test
+  void releaseWithoutReleaseOnCancelWritesNothing() {
+    LeaseElector elector = elector(config().withReleaseOnCancel(false));
+    elector.start();
+    int writes = store.writes;
+    int calls = api.calls.size();
+
+    assertThat(elector.release().succeeded()).isTrue();
+
+    assertThat(elector.isLeader()).isFalse();
+    assertThat(listener.events).containsExactly("started 1", "stopped 1");
+    assertThat(store.writes).isEqualTo(writes);
+    assertThat(api.calls).hasSize(calls);
+    assertThat(store.current().holderIdentity()).isEqualTo(ME);
+  }
+
+  @Test
+  void releaseCompletesWithinTheRenewDeadlineWhenTheApiHangs() {
+    LeaseElector elector = started();
+    api.manual = true;
+
+    var done = elector.release();
+    assertThat(done.isComplete()).isFalse();
+    assertThat(elector.isLeader()).isFalse();
+
+    advance(10_000);
+    assertThat(done.succeeded()).isTrue();
+  }
+
+  @Test
+  void releaseWaitsForAnInFlightRenewAndReleasesWithItsResourceVersion() {
+    LeaseElector elector = started();
+    api.manual = true;
+    advance(2000); // renew in flight
+
+    var done = elector.release();
+    assertThat(done.isComplete()).isFalse();
+    api.answerNext(); // the renew lands
+    assertThat(api.lastCall().op()).isEqualTo("update");
+    assertThat(api.lastCall().sent().holderIdentity()).isEmpty();
+    api.answerNext();
+
+    assertThat(done.succeeded()).isTrue();
+    assertThat(store.current().holderIdentity()).isEmpty();
+    assertThat(listener.events).containsExactly("started 1", "stopped 1");
+  }
+
+  @Test
+  void aStandbyReleasesWithoutWriting() {
+    store.put(heldBy(OTHER, clock.wallTime()));
+    LeaseElector elector = started();
+    int writes = store.writes;
+
+    assertThat(elector.release().succeeded()).isTrue();
+
+    assertThat(store.writes).isEqualTo(writes);
+    assertThat(listener.events).isEmpty();
+  }
+
+  @Test
+  void aListenerAddedWhileLeadingIsToldAtOnce() {
+    LeaseElector elector = started();
+    RecordingListener late = new RecordingListener();
+
+    elector.addListener(late);
+
+    assertThat(late.events).containsExactly("started 1");
+  }
+
+  @Test
+  void exitOnLostLeadershipCallsTheExitInsteadOfCompetingAgain() {
+    List<String> exits = new ArrayList<>();
+    LeaseElector elector = elector(config().withExitOnLostLeadership(true)).onLostLeadershipExit(() -> exits.add("exit"));
+    elector.start();
+    api.failure = new IllegalStateException("API server unavailable");
+
+    advance(10_000);
+    assertThat(exits).containsExactly("exit");
+    assertThat(listener.events).containsExactly("started 1", "stopped 1");
+
+    api.failure = null;
+    int calls = api.calls.size();
+    advance(30_000);
+    assertThat(api.calls).hasSize(calls);
+    assertThat(elector.isLeader()).isFalse();
+  }
+
+  @Test
+  void aWatchedDeletionEndsTheTermAtOnce() {
+    LeaseElector elector = started();
+    LeaderTerm term = elector.currentTerm();
+    advance(500);
+    store.put(null); // an admin deletes the Lease: a standby could create it right away
+
+    clock.runDue(); // the watch event; the leader checks with a read
+
+    assertThat(term.isValid()).isFalse();
+    assertThat(listener.events).startsWith("started 1", "stopped 1");
+  }
+
+  @Test
+  void aRenewThatFindsTheLeaseDeletedRereadsAtOnce() {
+    LeaseElector elector = started();
+    api.close(); // no watch events: only the renew can tell
+    store.put(null);
+
+    advance(2000); // renew: 404, re-read: absent
+
+    assertThat(listener.events).startsWith("started 1", "stopped 1");
+    assertThat(api.calls).extracting(FakeLeaseApi.Call::op).containsSubsequence("update", "get");
+  }
+
+  @Test
+  void aLaggingWatchEventDoesNotUnseatTheLeader() {
+    LeaseRecord old = store.put(heldBy(OTHER, clock.wallTime()));
+    LeaseElector elector = started();
+    advance(15_000); // takeover
+    LeaderTerm term = elector.currentTerm();
+    long reads = api.count("get");
+
+    api.emit(old); // the watch still delivers the holder we replaced
+
+    assertThat(api.count("get")).isEqualTo(reads + 1); // checked with a read, which shows us
+    assertThat(elector.currentTerm()).isSameAs(term);
+    assertThat(term.isValid()).isTrue();
+    assertThat(listener.events).containsExactly("started 1");
+  }
+
+  @Test
+  void twoElectorsShareOneLeaseAndHandOverOnRelease() {
+    FakeLeaseApi otherApi = new FakeLeaseApi(store);
+    LeaseElector first = started();
+    LeaseElector second = new LeaseElector(config().withIdentity(OTHER), otherApi, clock, new SimpleMeterRegistry(),
+        max -> 0);
+    second.start();
+    advance(30_000);
+    assertThat(first.isLeader()).isTrue();
+    assertThat(second.isLeader()).isFalse();
+    assertThat(second.observedHolder()).contains(ME);
+
+    first.release();
+    clock.runDue();
+
+    assertThat(second.isLeader()).isTrue();
+    assertThat(store.current().holderIdentity()).isEqualTo(OTHER);
+    assertThat(first.isLeader()).isFalse();
+  }
+}
