@@ -1,0 +1,208 @@
+package io.pgoperator.runtime;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgoperator.runtime.controller.ControllerVerticle;
+import io.pgoperator.runtime.health.HealthCheck;
+import io.pgoperator.runtime.health.HealthChecks;
+import io.pgoperator.runtime.http.MetricsServer;
+import io.pgoperator.runtime.http.ProbeServer;
+import io.pgoperator.runtime.kube.KubeCalls;
+import io.pgoperator.runtime.kube.KubeClients;
+import io.pgoperator.runtime.leader.AlwaysLeader;
+import io.pgoperator.runtime.leader.LeaseElector;
+import io.pgoperator.runtime.leader.Leadership;
+import io.pgoperator.runtime.metrics.MetricsSetup;
+import io.pgoperator.runtime.time.Clock;
+import io.pgoperator.runtime.time.VertxClock;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: starts the parts in order and stops them in reverse.
+ *
+ * <p>Start: metrics registry (before Vert.x, which picks its metrics backend at creation) →
+ * Vert.x → probe and metrics servers → Kubernetes client → controllers (their informers run on
+ * every replica) → leader election. Stop: controllers stop taking keys and drain in-flight
+ * reconciles → the lease is released → informers stop → client, servers, Vert.x close. The whole
+ * stop is bounded by {@link RuntimeOptions#gracefulShutdownTimeout()}.
+ */
+public final class OperatorRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(OperatorRuntime.class);
+
+  private final RuntimeOptions options;
+  private final MetricsSetup metrics;
+  private final Vertx vertx;
+  private final HealthChecks healthz = new HealthChecks();
+  private final HealthChecks readyz = new HealthChecks();
+  private final List<String> deployments = new ArrayList<>();
+  private final List<ControllerVerticle> controllers = new ArrayList<>();
+  private ProbeServer probeServer;
+  private MetricsServer metricsServer;
+  private KubernetesClient client;
+  private KubeCalls calls;
+  private Leadership leadership;
+  private String electorDeployment;
+  private Runnable onLostLeadershipExit = () -> {};
+
+  private OperatorRuntime(RuntimeOptions options) {
+    this.options = options;
+    this.metrics = new MetricsSetup();
+    this.vertx = metrics.vertxBuilder(new VertxOptions()
+        // Small and fixed: the work is I/O-bound and the footprint matters (see README, sizing).
+        .setEventLoopPoolSize(2)
+        .setWorkerPoolSize(4)
+        .setBlockedThreadCheckInterval(1).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS))
+        .build();
+  }
+
+  /**
+   * Starts an operator. Fails (with everything started so far stopped again) when a server
+   * cannot bind or the controllers cannot be set up.
+   */
+  public static Future<OperatorRuntime> start(RuntimeOptions options, Config kubeConfig, ControllerSetup setup) {
+    OperatorRuntime runtime = new OperatorRuntime(options);
+    return runtime.startParts(kubeConfig, setup)
+        .map(runtime)
+        .recover(error -> runtime.stop().transform(ignored -> Future.failedFuture(error)));
+  }
+
+  /** Called, after the lease is released, when leadership is lost and --exit-on-lost-leadership is set. */
+  public OperatorRuntime onLostLeadershipExit(Runnable exit) {
+    this.onLostLeadershipExit = exit;
+    return this;
+  }
+
+  private Future<Void> startParts(Config kubeConfig, ControllerSetup setup) {
+    probeServer = new ProbeServer(options.probeAddress(), healthz, readyz);
+    boolean sharedAddress = !options.metricsAddress().isDisabled()
+        && options.metricsAddress().equals(options.probeAddress());
+    if (sharedAddress) {
+      probeServer = probeServer.withMetrics(metrics.registry());
+    }
+    Future<Void> servers = deploy(probeServer);
+    if (!options.metricsAddress().isDisabled() && !sharedAddress) {
+      metricsServer = new MetricsServer(options.metricsAddress(), metrics.registry());
+      servers = servers.compose(v -> deploy(metricsServer));
+    }
+    return servers.compose(v -> {
+      client = KubeClients.create(vertx, kubeConfig);
+      Clock clock = new VertxClock(vertx);
+      LeaseElector elector = options.leaderElection()
+          .map(config -> LeaseElector.create(config, client, clock, metrics.registry())
+              .onLostLeadershipExit(() -> onLostLeadershipExit.run()))
+          .orElse(null);
+      if (elector == null) {
+        leadership = new AlwaysLeader(clock);
+        log.info("leader election is off (--leader-elect=false): this replica reconciles alone, with no Lease");
+      } else {
+        leadership = elector;
+        healthz.add("leader-election", elector::livenessCheck);
+      }
+      calls = new KubeCalls(vertx, client, leadership, Math.max(4, 2 * options.maxConcurrentReconciles()));
+      RuntimeContext context = new RuntimeContext(vertx, client, calls, leadership, metrics.registry(), options);
+      controllers.addAll(setup.controllers(context));
+      Future<Void> started = Future.succeededFuture();
+      for (ControllerVerticle controller : controllers) {
+        controller.sources().forEach(source -> readyz.add("informer-" + source.name().replace('.', '-'),
+            HealthCheck.of(source::hasSynced, "informer for " + source.name() + " has not synced yet")));
+        started = started.compose(ignored -> deploy(controller));
+      }
+      if (elector != null) {
+        started = started.compose(ignored -> vertx.deployVerticle(elector)).map(id -> {
+          electorDeployment = id;
+          return null;
+        });
+      }
+      return started;
+    });
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).map(id -> {
+      deployments.add(id);
+      return null;
+    });
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public Leadership leadership() {
+    return leadership;
+  }
+
+  public HealthChecks healthz() {
+    return healthz;
+  }
+
+  public HealthChecks readyz() {
+    return readyz;
+  }
+
+  public int probePort() {
+    return probeServer.actualPort();
+  }
+
+  /** The metrics port, or -1 when metrics are disabled; the probe port when both share an address. */
+  public int metricsPort() {
+    if (metricsServer != null) {
+      return metricsServer.actualPort();
+    }
+    return options.metricsAddress().isDisabled() ? -1 : probeServer.actualPort();
+  }
+
+  public String scrapeMetrics() {
+    return metrics.scrape();
+  }
+
+  /** Stops everything in reverse start order, within the graceful shutdown timeout. Never fails. */
+  public Future<Void> stop() {
+    Duration bound = options.gracefulShutdownTimeout();
+    // Half of the bound for in-flight reconciles, the rest for the release and closing.
+    Duration drain = bound.dividedBy(2);
+    log.info("shutting down: draining reconciles (up to {}), then releasing leadership", drain);
+    Future<Void> quiesced = Future.all(controllers.stream().map(c -> c.quiesce(drain)).toList()).mapEmpty();
+    return quiesced
+        .compose(v -> leadership == null ? Future.<Void>succeededFuture() : leadership.release())
+        .compose(v -> electorDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(electorDeployment))
+        .transform(ignored -> undeployAll())
+        .transform(ignored -> {
+          if (calls != null) {
+            calls.close();
+          }
+          if (client != null) {
+            client.close();
+          }
+          return vertx.close();
+        })
+        .transform(ignored -> {
+          metrics.close();
+          log.info("stopped");
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  private Future<Void> undeployAll() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.transform(ignored -> vertx.undeploy(id));
+    }
+    deployments.clear();
+    return chain.otherwiseEmpty();
+  }
+}
