@@ -1,0 +1,95 @@
+package io.pgoperator.app.postgres.children;
+
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.api.v1alpha1.PostgresClusterSpec;
+import java.util.regex.Pattern;
+
+/** Names of a cluster's children, and the database/owner defaults derived from its name. */
+public final class ChildNames {
+
+  public static final int PORT = 5432;
+  public static final String PORT_NAME = "postgresql";
+  /** Streaming-replication role created on the primary at initialisation. */
+  public static final String REPLICATION_USER = "replicator";
+
+  private static final Pattern IDENTIFIER = Pattern.compile(PostgresClusterSpec.IDENTIFIER_PATTERN);
+
+  private ChildNames() {
+  }
+
+  public static String statefulSet(String cluster) {
+    return cluster;
+  }
+
+  /** Ordinal 0 is the primary. */
+  public static String pod(String cluster, int ordinal) {
+    return cluster + "-" + ordinal;
+  }
+
+  public static String primaryPod(String cluster) {
+    return pod(cluster, 0);
+  }
+
+  public static String credentialsSecret(String cluster) {
+    return cluster + "-credentials";
+  }
+
+  public static String configMap(String cluster) {
+    return cluster + "-config";
+  }
+
+  /** Headless governing Service of the StatefulSet: stable per-pod DNS names. */
+  public static String headlessService(String cluster) {
+    return cluster + "-pods";
+  }
+
+  public static String readWriteService(String cluster) {
+    return cluster + "-rw";
+  }
+
+  public static String readOnlyService(String cluster) {
+    return cluster + "-ro";
+  }
+
+  public static String disruptionBudget(String cluster) {
+    return cluster;
+  }
+
+  /** In-cluster host of the primary; resolves from any namespace through the DNS search path. */
+  public static String primaryHost(PostgresCluster cluster) {
+    return readWriteService(cluster.getMetadata().getName()) + "."
+        + cluster.getMetadata().getNamespace() + ".svc";
+  }
+
+  /** spec.database, else the cluster name with '-' replaced by '_'. */
+  public static String database(PostgresCluster cluster) {
+    return identifier(cluster, "database", cluster.getSpec().getDatabase());
+  }
+
+  /** spec.owner, else the cluster name with '-' replaced by '_'. */
+  public static String owner(PostgresCluster cluster) {
+    return identifier(cluster, "owner", cluster.getSpec().getOwner());
+  }
+
+  /** The default for database and owner; may be invalid for names the CRD would refuse. */
+  public static String defaultIdentifier(String cluster) {
+    return cluster.replace('-', '_');
+  }
+
+  public static boolean isValidIdentifier(String identifier) {
+    return identifier != null && IDENTIFIER.matcher(identifier).matches();
+  }
+
+  private static String identifier(PostgresCluster cluster, String field, String explicit) {
+    String name = cluster.getMetadata().getName();
+    String value = explicit != null ? explicit : defaultIdentifier(name);
+    if (!isValidIdentifier(value)) {
+      throw new IllegalArgumentException("PostgresCluster " + cluster.getMetadata().getNamespace()
+          + "/" + name + ": " + field + " '" + value + "'"
+          + (explicit != null ? "" : " (derived from the name)")
+          + " is not a valid PostgreSQL identifier " + PostgresClusterSpec.IDENTIFIER_PATTERN
+          + "; set spec." + field + " explicitly");
+    }
+    return value;
+  }
+}

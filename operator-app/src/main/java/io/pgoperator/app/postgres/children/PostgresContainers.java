@@ -1,0 +1,157 @@
+package io.pgoperator.app.postgres.children;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.api.v1alpha1.PostgresVersions;
+import io.pgoperator.api.v1alpha1.ResourcesSpec;
+import java.util.List;
+
+/** The containers of an instance pod: the bootstrap init container and postgres itself. */
+final class PostgresContainers {
+
+  static final String POSTGRES = "postgres";
+  static final String BOOTSTRAP = "bootstrap";
+
+  /** The volume root; PGDATA is a subdirectory so a lost+found at the root does not bother initdb. */
+  static final String DATA_MOUNT = "/var/lib/postgresql/data";
+  static final String PGDATA = DATA_MOUNT + "/pgdata";
+  static final String SCRIPTS_DIR = "/opt/pg-operator";
+  static final String INITDB_DIR = "/docker-entrypoint-initdb.d";
+
+  private PostgresContainers() {
+  }
+
+  static Container postgres(PostgresCluster cluster) {
+    String name = cluster.getMetadata().getName();
+    String secret = ChildNames.credentialsSecret(name);
+    return new ContainerBuilder()
+        .withName(POSTGRES)
+        .withImage(PostgresVersions.imageFor(cluster.getSpec()))
+        // The official entrypoint initialises an empty PGDATA (primary, first start) and
+        // then execs postgres; with a cloned PGDATA it just execs postgres.
+        .withCommand("docker-entrypoint.sh")
+        .withArgs("postgres", "-c", "config_file=" + PostgresConfig.CONFIG_FILE)
+        .addNewPort()
+        .withName(ChildNames.PORT_NAME)
+        .withContainerPort(ChildNames.PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withEnv(
+            secretEnv("POSTGRES_USER", secret, CredentialsSecret.USERNAME),
+            secretEnv("POSTGRES_PASSWORD", secret, CredentialsSecret.PASSWORD),
+            secretEnv("POSTGRES_DB", secret, CredentialsSecret.DATABASE),
+            env("PGDATA", PGDATA),
+            env("REPLICATION_USER", ChildNames.REPLICATION_USER),
+            secretEnv("REPLICATION_PASSWORD", secret, CredentialsSecret.REPLICATION_PASSWORD))
+        .withResources(resources(cluster))
+        .withVolumeMounts(
+            mount(PostgresStatefulSet.DATA_VOLUME, DATA_MOUNT),
+            mount(PostgresStatefulSet.CONFIG_VOLUME, PostgresConfig.CONFIG_DIR),
+            mount(PostgresStatefulSet.INITDB_VOLUME, INITDB_DIR),
+            mount(PostgresStatefulSet.SHM_VOLUME, "/dev/shm"))
+        // Startup covers initdb and crash recovery, during which pg_isready fails; only then
+        // does liveness start counting.
+        .withStartupProbe(probe(cluster, 5, 120))
+        .withReadinessProbe(probe(cluster, 10, 3))
+        .withLivenessProbe(probe(cluster, 10, 6))
+        // Kubernetes sends SIGTERM, a "smart" shutdown that waits for every client; a fast
+        // shutdown finishes within the grace period instead of ending in SIGKILL.
+        .withNewLifecycle()
+        .withNewPreStop()
+        .withNewExec()
+        .withCommand("pg_ctl", "stop", "-D", PGDATA, "-m", "fast", "-w", "-t", "50")
+        .endExec()
+        .endPreStop()
+        .endLifecycle()
+        .withSecurityContext(securityContext())
+        .build();
+  }
+
+  static Container bootstrap(PostgresCluster cluster) {
+    String name = cluster.getMetadata().getName();
+    return new ContainerBuilder()
+        .withName(BOOTSTRAP)
+        .withImage(PostgresVersions.imageFor(cluster.getSpec()))
+        .withCommand("bash", SCRIPTS_DIR + "/" + PostgresConfig.BOOTSTRAP_SCRIPT)
+        .withEnv(
+            env("PGDATA", PGDATA),
+            env("PRIMARY_HOST", ChildNames.readWriteService(name)),
+            env("PRIMARY_PORT", Integer.toString(ChildNames.PORT)),
+            env("REPLICATION_USER", ChildNames.REPLICATION_USER),
+            secretEnv("REPLICATION_PASSWORD", ChildNames.credentialsSecret(name),
+                CredentialsSecret.REPLICATION_PASSWORD))
+        .withResources(resources(cluster))
+        .withVolumeMounts(
+            mount(PostgresStatefulSet.DATA_VOLUME, DATA_MOUNT),
+            mount(PostgresStatefulSet.SCRIPTS_VOLUME, SCRIPTS_DIR))
+        .withSecurityContext(securityContext())
+        .build();
+  }
+
+  /** pg_isready checks the server accepts connections; it needs no password. */
+  static List<String> readyCommand(PostgresCluster cluster) {
+    return List.of("pg_isready", "-U", ChildNames.owner(cluster), "-d",
+        ChildNames.database(cluster), "-h", "127.0.0.1", "-p", Integer.toString(ChildNames.PORT));
+  }
+
+  private static Probe probe(PostgresCluster cluster, int period, int failures) {
+    return new ProbeBuilder()
+        .withNewExec()
+        .withCommand(readyCommand(cluster))
+        .endExec()
+        .withPeriodSeconds(period)
+        .withTimeoutSeconds(5)
+        .withFailureThreshold(failures)
+        .build();
+  }
+
+  private static ResourceRequirements resources(PostgresCluster cluster) {
+    ResourcesSpec spec = cluster.getSpec().getResources();
+    ResourceRequirementsBuilder b = new ResourceRequirementsBuilder();
+    if (spec != null && spec.getRequests() != null) {
+      b.withRequests(spec.getRequests());
+    }
+    if (spec != null && spec.getLimits() != null) {
+      b.withLimits(spec.getLimits());
+    }
+    return b.build();
+  }
+
+  private static SecurityContext securityContext() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .build();
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar secretEnv(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private static VolumeMount mount(String volume, String path) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).build();
+  }
+}

@@ -1,0 +1,154 @@
+package io.pgoperator.app.postgres.children;
+
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.api.v1alpha1.StorageSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The StatefulSet {@code <cluster>}: ordinal 0 is the primary, the others hot standbys.
+ *
+ * <p>Things the controller must know: the volume claim template is immutable once created
+ * (the API server refuses changes), so a larger {@code storage.size} has to be applied to the
+ * existing PVCs {@code data-<cluster>-<n>} directly; and the pod template carries a hash of the
+ * ConfigMap, so a parameter change rolls the pods (standbys first, primary last).
+ */
+public final class PostgresStatefulSet {
+
+  public static final String CONFIG_HASH_ANNOTATION = "postgres.example.com/config-hash";
+  /** Official image's postgres user and group. */
+  public static final long POSTGRES_UID = 999L;
+
+  static final String DATA_VOLUME = "data";
+  static final String CONFIG_VOLUME = "config";
+  static final String INITDB_VOLUME = "initdb";
+  static final String SCRIPTS_VOLUME = "scripts";
+  static final String SHM_VOLUME = "dshm";
+
+  private PostgresStatefulSet() {
+  }
+
+  /** Uses {@link PostgresConfig#build} of the same cluster for the config hash. */
+  public static StatefulSet build(PostgresCluster cluster) {
+    return build(cluster, PostgresConfig.contentHash(PostgresConfig.build(cluster)));
+  }
+
+  static StatefulSet build(PostgresCluster cluster, String configHash) {
+    String name = cluster.getMetadata().getName();
+    Map<String, String> podLabels = ChildMeta.labels(name, ChildMeta.COMPONENT_DATABASE);
+    return new StatefulSetBuilder()
+        .withMetadata(ChildMeta.metadata(cluster, ChildNames.statefulSet(name),
+            ChildMeta.COMPONENT_DATABASE))
+        .withNewSpec()
+        .withServiceName(ChildNames.headlessService(name))
+        .withReplicas(ClusterServices.instances(cluster))
+        // Pod 0 must be ready before pod 1 clones it.
+        .withPodManagementPolicy("OrderedReady")
+        .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+        .withNewSelector().withMatchLabels(ChildMeta.podSelector(name)).endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .withAnnotations(Map.of(CONFIG_HASH_ANNOTATION, configHash))
+        .endMetadata()
+        .withSpec(podSpec(cluster))
+        .endTemplate()
+        .withVolumeClaimTemplates(dataClaim(cluster))
+        // Volumes hold the only copy of the data: never let Kubernetes delete them.
+        .withNewPersistentVolumeClaimRetentionPolicy()
+        .withWhenDeleted("Retain")
+        .withWhenScaled("Retain")
+        .endPersistentVolumeClaimRetentionPolicy()
+        .endSpec()
+        .build();
+  }
+
+  private static PodSpec podSpec(PostgresCluster cluster) {
+    String name = cluster.getMetadata().getName();
+    String configMap = ChildNames.configMap(name);
+    return new PodSpecBuilder()
+        .withInitContainers(PostgresContainers.bootstrap(cluster))
+        .withContainers(PostgresContainers.postgres(cluster))
+        .withVolumes(
+            configMapVolume(CONFIG_VOLUME, configMap, PostgresConfig.POSTGRESQL_CONF,
+                PostgresConfig.PG_HBA_CONF),
+            configMapVolume(INITDB_VOLUME, configMap, PostgresConfig.INIT_REPLICATION_SCRIPT),
+            configMapVolume(SCRIPTS_VOLUME, configMap, PostgresConfig.BOOTSTRAP_SCRIPT),
+            // The container runtime's 64MB /dev/shm is too small for parallel queries.
+            new VolumeBuilder().withName(SHM_VOLUME)
+                .withNewEmptyDir().withMedium("Memory").endEmptyDir().build())
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(POSTGRES_UID)
+        .withRunAsGroup(POSTGRES_UID)
+        .withFsGroup(POSTGRES_UID)
+        // Skip the recursive chown of a large volume on every start.
+        .withFsGroupChangePolicy("OnRootMismatch")
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .endSecurityContext()
+        .withNewAffinity()
+        .withNewPodAntiAffinity()
+        .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+        .withWeight(100)
+        .withNewPodAffinityTerm()
+        .withTopologyKey("kubernetes.io/hostname")
+        .withNewLabelSelector().withMatchLabels(ChildMeta.podSelector(name)).endLabelSelector()
+        .endPodAffinityTerm()
+        .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
+        .endAffinity()
+        // The pre-stop fast shutdown waits up to 50s; leave it room.
+        .withTerminationGracePeriodSeconds(60L)
+        // PostgreSQL never talks to the API server, and Service env vars only add noise.
+        .withAutomountServiceAccountToken(false)
+        .withEnableServiceLinks(false)
+        .build();
+  }
+
+  private static PersistentVolumeClaim dataClaim(PostgresCluster cluster) {
+    StorageSpec storage = cluster.getSpec().getStorage();
+    if (storage == null || storage.getSize() == null) {
+      throw new IllegalArgumentException("PostgresCluster " + cluster.getMetadata().getNamespace()
+          + "/" + cluster.getMetadata().getName() + " has no spec.storage.size");
+    }
+    Map<String, Quantity> requests = new LinkedHashMap<>();
+    requests.put("storage", new Quantity(storage.getSize()));
+    return new PersistentVolumeClaimBuilder()
+        .withMetadata(new ObjectMetaBuilder()
+            .withName(DATA_VOLUME)
+            .withLabels(ChildMeta.podSelector(cluster.getMetadata().getName()))
+            .build())
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withStorageClassName(storage.getStorageClassName())
+        .withNewResources().withRequests(requests).endResources()
+        .endSpec()
+        .build();
+  }
+
+  private static Volume configMapVolume(String volume, String configMap, String... keys) {
+    KeyToPath[] items = new KeyToPath[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      items[i] = new KeyToPathBuilder().withKey(keys[i]).withPath(keys[i]).build();
+    }
+    return new VolumeBuilder()
+        .withName(volume)
+        .withNewConfigMap()
+        .withName(configMap)
+        .withItems(items)
+        .endConfigMap()
+        .build();
+  }
+}

@@ -1,0 +1,118 @@
+package io.pgoperator.app.postgres.children;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PostgresConfigTest {
+
+  @Test
+  void configMapIsNamedLabelledAndHoldsAllFiles() {
+    ConfigMap cm = PostgresConfig.build(TestClusters.orders());
+    assertThat(cm.getMetadata().getName()).isEqualTo("orders-config");
+    assertThat(cm.getMetadata().getNamespace()).isEqualTo("shop");
+    assertThat(cm.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "config")
+        .containsEntry("app.kubernetes.io/managed-by", "pg-operator");
+    assertThat(cm.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getController()).isTrue());
+    assertThat(cm.getData()).containsOnlyKeys("postgresql.conf", "pg_hba.conf",
+        "bootstrap-replica.sh", "init-replication.sh");
+  }
+
+  @Test
+  void userParametersOverrideDefaults() {
+    List<String> lines = settings(Map.of("max_connections", "200", "work_mem", "8MB"));
+    assertThat(lines).contains("max_connections = '200'", "work_mem = '8MB'",
+        "shared_buffers = '128MB'", "hot_standby_feedback = 'on'")
+        .doesNotContain("max_connections = '100'");
+  }
+
+  @Test
+  void operatorOwnedSettingsAlwaysWin() {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("port", "6543");
+    params.put("wal_level", "minimal");
+    params.put("Listen_Addresses", "localhost");
+    List<String> lines = settings(params);
+    assertThat(lines).contains("port = '5432'", "wal_level = 'replica'",
+        "listen_addresses = '*'", "hba_file = '/etc/postgresql/pg_hba.conf'",
+        "hot_standby = 'on'", "password_encryption = 'scram-sha-256'")
+        .doesNotContain("port = '6543'", "wal_level = 'minimal'")
+        .noneMatch(l -> l.toLowerCase().contains("localhost"));
+  }
+
+  @Test
+  void valuesAreQuotedSoTheyCannotBreakOutOfTheirLine() {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("search_path", "\"$user\", public");
+    params.put("log_line_prefix", "it's %m \\ ");
+    params.put("application_name", "x\nport = 1");
+    List<String> lines = settings(params);
+    assertThat(lines).contains("search_path = '\"$user\", public'",
+        "log_line_prefix = 'it''s %m \\\\ '")
+        .noneMatch(l -> l.startsWith("application_name"))
+        .filteredOn(l -> l.startsWith("port")).containsExactly("port = '5432'");
+  }
+
+  @Test
+  void hbaAllowsReplicationAndScramFromThePodNetworkOnly() {
+    String hba = PostgresConfig.pgHbaConf();
+    assertThat(hba.lines().filter(l -> !l.startsWith("#")).map(l -> l.split("\\s+")).toList())
+        .extracting(f -> String.join(" ", f))
+        .containsExactly(
+            "local all all trust",
+            "host replication replicator 0.0.0.0/0 scram-sha-256",
+            "host replication replicator ::/0 scram-sha-256",
+            "host all all 0.0.0.0/0 scram-sha-256",
+            "host all all ::/0 scram-sha-256");
+  }
+
+  @Test
+  void scriptsCloneStandbysAndCreateTheReplicationRole() {
+    Map<String, String> data = PostgresConfig.build(TestClusters.orders()).getData();
+    assertThat(data.get("bootstrap-replica.sh"))
+        .contains("ordinal=\"${host##*-}\"", "$PGDATA/PG_VERSION",
+            "pg_basebackup -h \"$PRIMARY_HOST\"", " -R -X stream");
+    assertThat(data.get("init-replication.sh"))
+        .contains("CREATE ROLE :\"role\" WITH REPLICATION LOGIN PASSWORD :'pw'");
+  }
+
+  @Test
+  void hashIsStableAndChangesWhenParametersChange() {
+    PostgresCluster a = TestClusters.orders();
+    PostgresCluster b = TestClusters.orders();
+    String hash = PostgresConfig.contentHash(PostgresConfig.build(a));
+    assertThat(PostgresConfig.contentHash(PostgresConfig.build(b))).isEqualTo(hash)
+        .hasSize(64);
+
+    b.getSpec().setParameters(Map.of("max_connections", "300", "shared_buffers", "256MB"));
+    assertThat(PostgresConfig.contentHash(PostgresConfig.build(b))).isNotEqualTo(hash);
+  }
+
+  @Test
+  void hashIgnoresParameterOrder() {
+    Map<String, String> ab = new LinkedHashMap<>();
+    ab.put("a_setting", "1");
+    ab.put("b_setting", "2");
+    Map<String, String> ba = new LinkedHashMap<>();
+    ba.put("b_setting", "2");
+    ba.put("a_setting", "1");
+    PostgresCluster x = TestClusters.orders();
+    x.getSpec().setParameters(ab);
+    PostgresCluster y = TestClusters.orders();
+    y.getSpec().setParameters(ba);
+    assertThat(PostgresConfig.contentHash(PostgresConfig.build(x)))
+        .isEqualTo(PostgresConfig.contentHash(PostgresConfig.build(y)));
+  }
+
+  private static List<String> settings(Map<String, String> params) {
+    return PostgresConfig.postgresqlConf(params).lines()
+        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+  }
+}

@@ -1,0 +1,224 @@
+package io.pgoperator.app.postgres.children;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class PostgresStatefulSetTest {
+
+  private final StatefulSet sts = PostgresStatefulSet.build(TestClusters.orders());
+  private final PodSpec pod = sts.getSpec().getTemplate().getSpec();
+  private final Container postgres = pod.getContainers().get(0);
+  private final Container bootstrap = pod.getInitContainers().get(0);
+
+  @Test
+  void statefulSetIsGovernedByTheHeadlessServiceWithOnePodPerInstance() {
+    assertThat(sts.getMetadata().getName()).isEqualTo("orders");
+    assertThat(sts.getMetadata().getNamespace()).isEqualTo("shop");
+    assertThat(sts.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(TestClusters.UID));
+    assertThat(sts.getSpec().getServiceName()).isEqualTo("orders-pods");
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
+    assertThat(sts.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(ChildMeta.podSelector("orders"));
+    assertThat(sts.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(ChildMeta.podSelector("orders"))
+        .containsEntry("app.kubernetes.io/managed-by", "pg-operator");
+  }
+
+  @Test
+  void imageFollowsTheVersionUnlessOverridden() {
+    assertThat(postgres.getImage()).isEqualTo("postgres:16");
+    assertThat(bootstrap.getImage()).isEqualTo("postgres:16");
+
+    PostgresCluster custom = TestClusters.orders();
+    custom.getSpec().setImage("registry.local/pg:16.4");
+    assertThat(PostgresStatefulSet.build(custom).getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getImage()).isEqualTo("registry.local/pg:16.4");
+    assertThat(PostgresStatefulSet.build(TestClusters.cluster("demo", 1)).getSpec()
+        .getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:17");
+  }
+
+  @Test
+  void postgresRunsThroughTheImageEntrypointWithTheGeneratedConfig() {
+    assertThat(postgres.getName()).isEqualTo("postgres");
+    assertThat(postgres.getCommand()).containsExactly("docker-entrypoint.sh");
+    assertThat(postgres.getArgs())
+        .containsExactly("postgres", "-c", "config_file=/etc/postgresql/postgresql.conf");
+    assertThat(postgres.getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getName()).isEqualTo("postgresql");
+      assertThat(p.getContainerPort()).isEqualTo(5432);
+    });
+    assertThat(mounts(postgres)).containsOnly(
+        entry("data", "/var/lib/postgresql/data"),
+        entry("config", "/etc/postgresql"),
+        entry("initdb", "/docker-entrypoint-initdb.d"),
+        entry("dshm", "/dev/shm"));
+  }
+
+  @Test
+  void credentialsComeFromTheSecret() {
+    assertThat(secretRefs(postgres)).containsOnly(
+        entry("POSTGRES_USER", "orders-credentials/username"),
+        entry("POSTGRES_PASSWORD", "orders-credentials/password"),
+        entry("POSTGRES_DB", "orders-credentials/database"),
+        entry("REPLICATION_PASSWORD", "orders-credentials/replication-password"));
+    assertThat(plainEnv(postgres)).containsOnly(
+        entry("PGDATA", "/var/lib/postgresql/data/pgdata"),
+        entry("REPLICATION_USER", "replicator"));
+  }
+
+  @Test
+  void probesAskPgIsReadyOnLoopback() {
+    List<String> expected = List.of("pg_isready", "-U", "orders_app", "-d", "orders", "-h",
+        "127.0.0.1", "-p", "5432");
+    assertThat(postgres.getReadinessProbe().getExec().getCommand()).isEqualTo(expected);
+    assertThat(postgres.getLivenessProbe().getExec().getCommand()).isEqualTo(expected);
+    assertThat(postgres.getStartupProbe().getExec().getCommand()).isEqualTo(expected);
+    assertThat(postgres.getStartupProbe().getFailureThreshold()
+        * postgres.getStartupProbe().getPeriodSeconds())
+        .as("initdb and crash recovery get minutes, not seconds").isGreaterThanOrEqualTo(300);
+  }
+
+  @Test
+  void bootstrapInitContainerClonesThePrimaryThroughTheReadWriteService() {
+    assertThat(bootstrap.getName()).isEqualTo("bootstrap");
+    assertThat(bootstrap.getCommand())
+        .containsExactly("bash", "/opt/pg-operator/bootstrap-replica.sh");
+    assertThat(plainEnv(bootstrap)).contains(
+        entry("PGDATA", "/var/lib/postgresql/data/pgdata"),
+        entry("PRIMARY_HOST", "orders-rw"),
+        entry("PRIMARY_PORT", "5432"),
+        entry("REPLICATION_USER", "replicator"));
+    assertThat(secretRefs(bootstrap))
+        .containsOnly(entry("REPLICATION_PASSWORD", "orders-credentials/replication-password"));
+    assertThat(mounts(bootstrap)).containsOnly(
+        entry("data", "/var/lib/postgresql/data"), entry("scripts", "/opt/pg-operator"));
+  }
+
+  @Test
+  void configVolumesProjectTheRightFilesOfTheConfigMap() {
+    Map<String, Volume> volumes = pod.getVolumes().stream()
+        .collect(Collectors.toMap(Volume::getName, v -> v));
+    assertThat(keys(volumes.get("config"))).containsExactly("postgresql.conf", "pg_hba.conf");
+    assertThat(keys(volumes.get("initdb"))).containsExactly("init-replication.sh");
+    assertThat(keys(volumes.get("scripts"))).containsExactly("bootstrap-replica.sh");
+    assertThat(volumes.get("config").getConfigMap().getName()).isEqualTo("orders-config");
+    assertThat(volumes.get("dshm").getEmptyDir().getMedium()).isEqualTo("Memory");
+  }
+
+  @Test
+  void containerResourcesComeFromTheSpec() {
+    assertThat(postgres.getResources().getRequests())
+        .containsEntry("cpu", new Quantity("500m")).containsEntry("memory", new Quantity("1Gi"));
+    assertThat(postgres.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
+    assertThat(PostgresStatefulSet.build(TestClusters.cluster("demo", 1)).getSpec().getTemplate()
+        .getSpec().getContainers().get(0).getResources().getRequests()).isNullOrEmpty();
+  }
+
+  @Test
+  void eachInstanceClaimsItsOwnVolumeAndKeepsIt() {
+    PersistentVolumeClaim claim = sts.getSpec().getVolumeClaimTemplates().get(0);
+    assertThat(sts.getSpec().getVolumeClaimTemplates()).hasSize(1);
+    assertThat(claim.getMetadata().getName()).isEqualTo("data");
+    assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+    assertThat(claim.getSpec().getResources().getRequests())
+        .containsExactly(entry("storage", new Quantity("10Gi")));
+    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+        .isEqualTo("Retain");
+    assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled())
+        .isEqualTo("Retain");
+
+    PersistentVolumeClaim defaultClass = PostgresStatefulSet.build(TestClusters.cluster("d", 1))
+        .getSpec().getVolumeClaimTemplates().get(0);
+    assertThat(defaultClass.getSpec().getStorageClassName()).isNull();
+  }
+
+  @Test
+  void podsRunAsThePostgresUserWithoutPrivileges() {
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(999L);
+    assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(999L);
+    for (Container c : List.of(postgres, bootstrap)) {
+      assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+      assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    }
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+  }
+
+  @Test
+  void instancesPreferDifferentNodes() {
+    List<WeightedPodAffinityTerm> preferred = pod.getAffinity().getPodAntiAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution();
+    assertThat(preferred).singleElement().satisfies(t -> {
+      assertThat(t.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+      assertThat(t.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+          .isEqualTo(ChildMeta.podSelector("orders"));
+    });
+    assertThat(pod.getAffinity().getPodAntiAffinity()
+        .getRequiredDuringSchedulingIgnoredDuringExecution()).isNullOrEmpty();
+  }
+
+  @Test
+  void configHashAnnotationChangesOnlyWhenTheConfigChanges() {
+    String hash = configHash(sts);
+    assertThat(hash).isEqualTo(PostgresConfig.contentHash(
+        PostgresConfig.build(TestClusters.orders())));
+    assertThat(configHash(PostgresStatefulSet.build(TestClusters.orders()))).isEqualTo(hash);
+
+    PostgresCluster scaled = TestClusters.orders();
+    scaled.getSpec().setInstances(5);
+    assertThat(configHash(PostgresStatefulSet.build(scaled))).isEqualTo(hash);
+
+    PostgresCluster tuned = TestClusters.orders();
+    tuned.getSpec().setParameters(Map.of("max_connections", "500"));
+    assertThat(configHash(PostgresStatefulSet.build(tuned))).isNotEqualTo(hash);
+  }
+
+  @Test
+  void sameClusterGivesAnEqualStatefulSet() {
+    assertThat(PostgresStatefulSet.build(TestClusters.orders())).isEqualTo(sts);
+  }
+
+  private static String configHash(StatefulSet s) {
+    return s.getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(PostgresStatefulSet.CONFIG_HASH_ANNOTATION);
+  }
+
+  private static List<String> keys(Volume v) {
+    return v.getConfigMap().getItems().stream().map(i -> i.getKey()).toList();
+  }
+
+  private static Map<String, String> mounts(Container c) {
+    return c.getVolumeMounts().stream()
+        .collect(Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
+  }
+
+  private static Map<String, String> plainEnv(Container c) {
+    return c.getEnv().stream().filter(e -> e.getValueFrom() == null)
+        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+  }
+
+  private static Map<String, String> secretRefs(Container c) {
+    return c.getEnv().stream().filter(e -> e.getValueFrom() != null)
+        .collect(Collectors.toMap(EnvVar::getName,
+            e -> e.getValueFrom().getSecretKeyRef().getName() + "/"
+                + e.getValueFrom().getSecretKeyRef().getKey()));
+  }
+}
