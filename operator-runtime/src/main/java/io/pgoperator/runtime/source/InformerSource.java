@@ -9,6 +9,7 @@ import io.pgoperator.runtime.reconcile.Request;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public final class InformerSource<T extends HasMetadata> {
   private final Class<T> type;
   private final List<String> namespaces;
   private final KeyMapper<T> mapper;
+  private final Map<String, String> labels;
   private final String name;
   private final List<SharedIndexInformer<T>> informers = new ArrayList<>();
 
@@ -34,9 +36,19 @@ public final class InformerSource<T extends HasMetadata> {
    * @param namespaces the namespaces to watch; empty for all namespaces
    */
   public InformerSource(KubernetesClient client, Class<T> type, List<String> namespaces, KeyMapper<T> mapper) {
+    this(client, type, namespaces, Map.of(), mapper);
+  }
+
+  /**
+   * @param labels watch only objects with all these labels (keeps caches of common kinds such as
+   *     Secrets small: only what the operator manages is cached)
+   */
+  public InformerSource(KubernetesClient client, Class<T> type, List<String> namespaces, Map<String, String> labels,
+      KeyMapper<T> mapper) {
     this.client = client;
     this.type = type;
     this.namespaces = List.copyOf(namespaces);
+    this.labels = Map.copyOf(labels);
     this.mapper = mapper;
     this.name = HasMetadata.getPlural(type) + (HasMetadata.getGroup(type).isEmpty() ? "" : "." + HasMetadata.getGroup(type));
   }
@@ -60,10 +72,10 @@ public final class InformerSource<T extends HasMetadata> {
       throw new IllegalStateException("source " + name + " already started");
     }
     if (namespaces.isEmpty()) {
-      informers.add(client.resources(type).inAnyNamespace().runnableInformer(0));
+      informers.add(client.resources(type).inAnyNamespace().withLabels(labels).runnableInformer(0));
     } else {
       for (String namespace : namespaces) {
-        informers.add(client.resources(type).inNamespace(namespace).runnableInformer(0));
+        informers.add(client.resources(type).inNamespace(namespace).withLabels(labels).runnableInformer(0));
       }
     }
     for (SharedIndexInformer<T> informer : informers) {
