@@ -1,0 +1,120 @@
+package io.pgoperator.app.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alerts in components/prometheus/alerts.rules.yml fire when they should and only then,
+ * evaluated by `promtool test rules` over synthetic series (annotations left out: their wording
+ * is not behaviour).
+ */
+class DeployAlertsTest {
+
+  private static final String JOB = "job=\"pg-operator-metrics\"";
+  private static final String LEASE = "name=\"pg-operator.postgres.example.com\"";
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void noLeaderFiresWhenEveryReplicaReportsStandbyForOverAMinute() throws IOException {
+    assertAlerts(Map.of(leader("a"), "0x10", leader("b"), "0x10"), "3m", "PgOperatorNoLeader",
+        List.of(Map.of("severity", "critical")));
+  }
+
+  @Test
+  void noLeaderStaysQuietWhileOneReplicaLeads() throws IOException {
+    assertAlerts(Map.of(leader("a"), "1x10", leader("b"), "0x10"), "3m", "PgOperatorNoLeader", List.of());
+  }
+
+  @Test
+  void noLeaderFiresWhenNoReplicaReportsLeaderStatusAtAll() throws IOException {
+    assertAlerts(Map.of(up("a"), "1x10"), "3m", "PgOperatorNoLeader",
+        List.of(Map.of("severity", "critical", "name", "pg-operator.postgres.example.com")));
+  }
+
+  @Test
+  void twoReplicasClaimingLeadershipIsReported() throws IOException {
+    assertAlerts(Map.of(leader("a"), "1x10", leader("b"), "1x10"), "5m", "PgOperatorMultipleLeaders",
+        List.of(Map.of("severity", "critical")));
+  }
+
+  @Test
+  void reconcileErrorsFireAfterTenMinutesOfFailures() throws IOException {
+    String errors = "controller_runtime_reconcile_errors_total{controller=\"postgrescluster\"," + JOB + ",instance=\"a\"}";
+    assertAlerts(Map.of(errors, "0+2x30"), "20m", "PgOperatorReconcileErrors",
+        List.of(Map.of("severity", "warning", "controller", "postgrescluster")));
+    assertAlerts(Map.of(errors, "5x30"), "20m", "PgOperatorReconcileErrors", List.of());
+  }
+
+  @Test
+  void workQueueBacklogFiresOnlyWhenItPersistsFifteenMinutes() throws IOException {
+    String depth = "workqueue_depth{name=\"postgrescluster\",controller=\"postgrescluster\"," + JOB + ",instance=\"a\"}";
+    assertAlerts(Map.of(depth, "150x30"), "20m", "PgOperatorWorkQueueBacklog",
+        List.of(Map.of("severity", "warning", "name", "postgrescluster")));
+    assertAlerts(Map.of(depth, "150x30"), "10m", "PgOperatorWorkQueueBacklog", List.of());
+    assertAlerts(Map.of(depth, "50x30"), "20m", "PgOperatorWorkQueueBacklog", List.of());
+  }
+
+  @Test
+  void oneUnscrapableReplicaIsAWarningNotAnOutage() throws IOException {
+    Map<String, String> series = Map.of(up("a"), "0x10", up("b"), "1x10");
+    assertAlerts(series, "7m", "PgOperatorReplicaDown",
+        List.of(Map.of("severity", "warning", "job", "pg-operator-metrics", "instance", "a")));
+    assertAlerts(series, "7m", "PgOperatorDown", List.of());
+  }
+
+  @Test
+  void operatorDownFiresWhenNoReplicaIsUpOrNoneIsScraped() throws IOException {
+    assertAlerts(Map.of(up("a"), "0x10", up("b"), "0x10"), "7m", "PgOperatorDown",
+        List.of(Map.of("severity", "critical")));
+    assertAlerts(Map.of("up{job=\"something-else\",instance=\"x\"}", "1x10"), "7m", "PgOperatorDown",
+        List.of(Map.of("severity", "critical")));
+  }
+
+  private static String leader(String instance) {
+    return "leader_election_master_status{" + LEASE + "," + JOB + ",instance=\"" + instance + "\"}";
+  }
+
+  private static String up(String instance) {
+    return "up{" + JOB + ",instance=\"" + instance + "\"}";
+  }
+
+  /** Runs one promtool unit test: these series, evaluated at evalTime, give exactly these alerts. */
+  private void assertAlerts(Map<String, String> series, String evalTime, String alert,
+      List<Map<String, String>> expectedLabels) throws IOException {
+    Files.writeString(dir.resolve("rules.yml"), DeployManifests.SERIALIZATION.asYaml(rulesWithoutAnnotations()));
+    Map<String, Object> test = Map.of(
+        "rule_files", List.of("rules.yml"),
+        "evaluation_interval", "1m",
+        "tests", List.of(Map.of(
+            "interval", "1m",
+            "input_series", series.entrySet().stream()
+                .map(e -> Map.of("series", e.getKey(), "values", e.getValue())).toList(),
+            "alert_rule_test", List.of(Map.of(
+                "eval_time", evalTime,
+                "alertname", alert,
+                "exp_alerts", expectedLabels.stream().map(labels -> Map.of("exp_labels", labels)).toList())))));
+    Path testFile = dir.resolve("test.yml");
+    Files.writeString(testFile, DeployManifests.SERIALIZATION.asYaml(test));
+    Command run = Promtool.run("test", "rules", testFile.toString());
+    assertThat(run.exitCode()).as("%s at %s with %s:%n%s", alert, evalTime, series, run.describe()).isZero();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> rulesWithoutAnnotations() {
+    Map<String, Object> file = DeployManifests.parseMap(DeployManifests.read(
+        DeployManifests.deployDir().resolve("components/prometheus/alerts.rules.yml")));
+    for (Map<String, Object> group : (List<Map<String, Object>>) file.get("groups")) {
+      ((List<Map<String, Object>>) group.get("rules")).forEach(rule -> rule.remove("annotations"));
+    }
+    return file;
+  }
+}
