@@ -166,6 +166,36 @@ class LeaseElectorTest {
   }
 
   @Test
+  void theTermCountsFromWhenTheRenewWasSentNotWhenItWasAnswered() {
+    LeaseElector elector = started(); // acquired at 0 s
+    api.manual = true;
+    advance(2000); // renew sent at 2 s
+    advance(1000);
+    api.answerNext(); // ... answered at 3 s; later renews hang
+    LeaderTerm term = elector.currentTerm();
+
+    advance(8999);
+    assertThat(term.isValid()).isTrue();
+    advance(1); // 12 s = sent + renew deadline, not answered + renew deadline
+
+    assertThat(term.isValid()).isFalse();
+  }
+
+  @Test
+  void withoutWatchEventsAStandbyStillSeesChangesByPolling() {
+    store.put(heldBy(OTHER, clock.wallTime()));
+    LeaseElector elector = started();
+    api.close(); // the watch has silently stopped
+    store.put(heldBy("third_3", clock.wallTime()));
+
+    advance(1999);
+    assertThat(elector.observedHolder()).contains(OTHER);
+    advance(1);
+
+    assertThat(elector.observedHolder()).contains("third_3");
+  }
+
+  @Test
   void aHangingRenewEndsTheTermAtTheRenewDeadline() {
     LeaseElector elector = started();
     LeaderTerm first = elector.currentTerm();
