@@ -393,10 +393,13 @@ final class LeaseElection {
     cancel(deadlineTimer);
     cancel(releaseTimer);
     deadlineTimer = releaseTimer = -1;
-    api.close();
-    if (released != null) {
-      released.tryComplete();
-    }
+    Promise<Void> done = released;
+    // Release completes once the watch is closed too, so nothing outlives the undeploy.
+    api.close().onComplete(closed -> {
+      if (done != null) {
+        done.tryComplete();
+      }
+    });
   }
 
   // ---- timers ----

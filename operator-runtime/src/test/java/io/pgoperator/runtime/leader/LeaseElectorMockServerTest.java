@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -96,6 +97,41 @@ class LeaseElectorMockServerTest {
       }
     }
     assertThat(leaders(electors)).isEmpty();
+  }
+
+  @Test
+  void renewsKeepWhatOthersWroteAndSurviveAConflict() throws Exception {
+    LeaseElector elector = elector("replica-a");
+    String deployment = await(vertx.deployVerticle(elector));
+    awaitUntil(elector::isLeader, "leadership");
+    LeaderTerm term = elector.currentTerm();
+
+    // Someone labels the Lease: the leader's next renew conflicts, re-reads and keeps the label.
+    client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE)
+        .edit(l -> {
+          l.getMetadata().setLabels(Map.of("team", "db"));
+          return l;
+        });
+    String labelledVersion = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get()
+        .getMetadata().getResourceVersion();
+    awaitUntil(() -> !client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get()
+        .getMetadata().getResourceVersion().equals(labelledVersion), "a renew after the edit");
+
+    Lease renewed = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get();
+    assertThat(renewed.getMetadata().getLabels()).containsEntry("team", "db");
+    assertThat(renewed.getSpec().getHolderIdentity()).isEqualTo("replica-a");
+    assertThat(elector.currentTerm()).isSameAs(term);
+    assertThat(term.isValid()).isTrue();
+    // MicroTime on the wire: RFC 3339 with six fraction digits, as the API server requires.
+    String raw = client.raw(client.getMasterUrl() + "apis/coordination.k8s.io/v1/namespaces/" + NAMESPACE
+        + "/leases/" + LEASE);
+    assertThat(raw).containsPattern("\"renewTime\":\"\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z\"");
+
+    await(vertx.undeploy(deployment));
+    Lease released = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get();
+    assertThat(released.getSpec().getHolderIdentity()).isEmpty();
+    assertThat(released.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
+    assertThat(released.getMetadata().getLabels()).containsEntry("team", "db");
   }
 
   private static List<LeaseElector> leaders(List<LeaseElector> electors) {
