@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three electors on one Vert.x against the fabric8 mock API server (CRUD mode): the real
- * {@link KubeLeaseApi} over the asynchronous HTTP client, real timers, a real watch.
+ * Electors on one Vert.x against the fabric8 mock API server (CRUD mode): the real {@link
+ * KubeLeaseApi} over the asynchronous HTTP client, real timers, a real watch.
  */
 @EnableKubernetesMockClient(crud = true)
 class LeaseElectorMockServerTest {
@@ -35,6 +37,7 @@ class LeaseElectorMockServerTest {
   KubernetesClient client;
 
   private final List<KubernetesClient> clients = new ArrayList<>();
+  private final List<DeferredCloseLeaseApi> apis = new ArrayList<>();
   private Vertx vertx;
 
   @BeforeEach
@@ -43,8 +46,14 @@ class LeaseElectorMockServerTest {
   }
 
   // Own Vert.x, closed here: the mock server shuts down only once every connection is gone.
+  // Watches close only after every event has arrived (see DeferredCloseLeaseApi).
   @AfterEach
-  void closeClientsAndVertx() throws Exception {
+  void closeWatchesClientsAndVertx() throws Exception {
+    Lease last = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get();
+    String version = last == null ? null : last.getMetadata().getResourceVersion();
+    awaitUntil(() -> apis.stream().allMatch(a -> Objects.equals(a.lastDeliveredVersion(), version)),
+        "every watch to see resourceVersion " + version);
+    apis.forEach(DeferredCloseLeaseApi::reallyClose);
     clients.forEach(KubernetesClient::close);
     await(vertx.close());
   }
@@ -54,7 +63,10 @@ class LeaseElectorMockServerTest {
     clients.add(own);
     LeaderElectionConfig config = LeaderElectionConfig.of(NAMESPACE, LEASE).withIdentity(identity)
         .withTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(300));
-    return LeaseElector.create(config, own, new VertxClock(vertx), new SimpleMeterRegistry());
+    DeferredCloseLeaseApi api = new DeferredCloseLeaseApi(new KubeLeaseApi(own, NAMESPACE, LEASE));
+    apis.add(api);
+    return new LeaseElector(config, api, new VertxClock(vertx), new SimpleMeterRegistry(),
+        max -> ThreadLocalRandom.current().nextLong(max + 1));
   }
 
   @Test
