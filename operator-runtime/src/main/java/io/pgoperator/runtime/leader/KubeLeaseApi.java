@@ -138,22 +138,26 @@ final class KubeLeaseApi implements LeaseApi {
   }
 
   @Override
-  public void close() {
+  public Future<Void> close() {
     closed = true;
     SharedIndexInformer<Lease> running = informer;
     informer = null;
-    if (running != null) {
-      Context context = Vertx.currentContext();
-      if (context != null) {
-        // Stopping closes the watch connection; keep even that off the event loop.
-        context.executeBlocking(() -> {
-          running.stop();
-          return null;
-        }, false);
-      } else {
-        running.stop();
-      }
+    if (running == null) {
+      return Future.succeededFuture();
     }
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      running.stop();
+      return Future.succeededFuture();
+    }
+    // Stopping closes the watch connection; keep even that off the event loop.
+    return context.<Void>executeBlocking(() -> {
+      running.stop();
+      return null;
+    }, false).recover(error -> {
+      LOG.debug("stopping the watch on lease {}/{} failed: {}", namespace, name, error.toString());
+      return Future.succeededFuture();
+    });
   }
 
   private HttpClient http() {

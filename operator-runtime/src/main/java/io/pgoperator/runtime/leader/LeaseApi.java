@@ -26,5 +26,6 @@ interface LeaseApi {
   /** Starts reporting every change of the Lease (null: deleted) until {@link #close()}. */
   void watch(Consumer<LeaseRecord> onChange);
 
-  void close();
+  /** Stops the watch; completes once it is closed (never fails). */
+  Future<Void> close();
 }

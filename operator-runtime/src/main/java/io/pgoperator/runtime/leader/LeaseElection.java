@@ -8,11 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.LongUnaryOperator;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,23 +16,18 @@ import org.slf4j.LoggerFactory;
  * The Lease election as a plain state machine, driven by a {@link Clock} and {@link LeaseApi}
  * futures, so tests run it synchronously with a fake clock and fake API. Every method runs on one
  * thread (the elector's context); {@link #currentTerm()}, {@link #observedHolder()} and {@link
- * #unhealthyReason()} may be read from any thread.
+ * #unhealthyReason()} may be called from any thread.
  *
  * <p>The rules that keep two replicas from leading at once:
  * <ul>
  *   <li>Every write carries the resourceVersion last seen; a 409 means re-read, never overwrite.
- *   <li>A standby takes a held Lease only after the record stayed unchanged for its {@code
- *       leaseDurationSeconds}, timed on the standby's own monotonic clock from the moment it saw
- *       the change (client-go's observedTime rule); the holder's timestamps are never compared
- *       with the local wall clock.
+ *   <li>A standby takes a held Lease only as {@link LeaseObservation} allows: unchanged for its
+ *       duration since this replica saw it change, on this replica's monotonic clock.
  *   <li>A leader's term is valid until the send time of its last successful write plus the
  *       renew deadline, which is shorter than the lease duration: the write landed after it was
- *       sent, and a standby saw it even later.
+ *       sent, and a standby saw it later still.
+ *   <li>A leader ends its term as soon as a read shows someone else (or nobody) holding the Lease.
  * </ul>
- *
- * <p>At most one request is in flight. One that outlives its timeout is abandoned and its result
- * ignored; ignoring a result is always safe, and if the write landed anyway the next read shows
- * this replica as holder and it claims the Lease back under a new term.
  */
 final class LeaseElection {
 
@@ -53,42 +44,27 @@ final class LeaseElection {
   private final LeaseApi api;
   private final Clock clock;
   private final ElectionMetrics metrics;
-  private final LongUnaryOperator jitterMillis;
+  private final LeaseObservation seen;
+  private final RequestSlot request;
   private final long renewDeadlineNanos;
   private final long retryPeriodNanos;
-  private final long attemptTimeoutMillis;
   private final List<LeadershipListener> listeners = new ArrayList<>();
   private Runnable exitOnLoss = () -> {};
 
   private Phase phase = Phase.IDLE;
-
-  // What this replica last saw of the Lease, timed on its own monotonic clock.
-  private boolean known;
-  private LeaseRecord observed;
-  private long observedAtNanos;
-  private long takeoverAtNanos;
-  private long lastSeenNanos;
-  private boolean seenAny;
-  private String lastHolder = "";
-  private volatile String holderView = "";
-
   private volatile LeaderTerm term;
   private volatile long lastRenewNanos;
   private long termNumbers;
   private long nextRenewAtNanos;
-
-  private long attemptIds;
-  private long inFlight;
   private long notBeforeNanos;
   private long wakeTimer = -1;
   private long deadlineTimer = -1;
-  private long attemptTimer = -1;
   private long releaseTimer = -1;
   private Promise<Void> released;
 
   /**
    * @param jitterMillis given a maximum, returns a delay in [0, maximum] added to each takeover
-   *     at expiry, so that standbys do not all write at the same instant
+   *     at expiry
    */
   LeaseElection(LeaderElectionConfig config, LeaseApi api, Clock clock, MeterRegistry registry,
       LongUnaryOperator jitterMillis) {
@@ -98,12 +74,13 @@ final class LeaseElection {
     this.api = api;
     this.clock = clock;
     this.metrics = new ElectionMetrics(registry, config.name(), () -> term != null);
-    this.jitterMillis = jitterMillis;
+    this.seen = new LeaseObservation(config, clock, metrics, jitterMillis);
     this.renewDeadlineNanos = config.renewDeadline().toNanos();
     this.retryPeriodNanos = config.retryPeriod().toNanos();
     // Long enough for a slow API server, short enough to leave a leader a second try before
     // its renew deadline.
-    this.attemptTimeoutMillis = Math.max(config.retryPeriod().toMillis(), config.renewDeadline().toMillis() / 2);
+    this.request = new RequestSlot(clock,
+        Math.max(config.retryPeriod().toMillis(), config.renewDeadline().toMillis() / 2));
   }
 
   LeaderTerm currentTerm() {
@@ -111,7 +88,7 @@ final class LeaseElection {
   }
 
   String observedHolder() {
-    return holderView;
+    return seen.holder();
   }
 
   void onLostLeadershipExit(Runnable exit) {
@@ -158,14 +135,15 @@ final class LeaseElection {
   // ---- deciding what to do next ----
 
   private void step() {
-    if (phase != Phase.COMPETING || inFlight != 0) {
+    if (phase != Phase.COMPETING || request.busy()) {
       return;
     }
     cancelWake();
     long now = clock.nanoTime();
+    long pollAt = seen.lastSeenNanos() + retryPeriodNanos;
     if (now - notBeforeNanos < 0) {
       wakeAt(notBeforeNanos);
-    } else if (!known) {
+    } else if (!seen.known()) {
       read();
     } else if (term != null) {
       if (now - nextRenewAtNanos >= 0) {
@@ -173,18 +151,16 @@ final class LeaseElection {
       } else {
         wakeAt(nextRenewAtNanos);
       }
-    } else if (observed == null || !observed.hasHolder() || observed.heldBy(identity)
-        || now - takeoverAtNanos >= 0) {
+    } else if (seen.takeable(now)) {
       write();
-    } else if (now - (lastSeenNanos + retryPeriodNanos) >= 0) {
-      read();
+    } else if (now - pollAt >= 0) {
+      read(); // the fallback in case the watch has silently stopped
     } else {
-      long pollAt = lastSeenNanos + retryPeriodNanos;
-      wakeAt(pollAt - takeoverAtNanos < 0 ? pollAt : takeoverAtNanos);
+      wakeAt(pollAt - seen.takeoverAtNanos() < 0 ? pollAt : seen.takeoverAtNanos());
     }
   }
 
-  private void afterAttempt() {
+  private void afterRequest() {
     if (phase == Phase.RELEASING) {
       continueRelease();
     } else {
@@ -197,11 +173,11 @@ final class LeaseElection {
       return;
     }
     if (term == null) {
-      observe(record);
+      seen.saw(record);
     } else if (record == null || !record.heldBy(identity)) {
       // A leader trusts its own writes, and a lagging watch may still show the holder it
       // replaced; but the Lease may also have been deleted or overwritten: check with a read.
-      known = false;
+      seen.forget();
     }
     step();
   }
@@ -209,20 +185,19 @@ final class LeaseElection {
   // ---- requests ----
 
   private void read() {
-    attempt("read", api::get, record -> {
-      observe(record);
-      LeaderTerm current = term;
-      if (current != null && (record == null || !record.heldBy(identity))) {
+    request.send("read of lease " + lease, api::get, record -> {
+      seen.saw(record);
+      if (term != null && !seen.heldByMe()) {
         loseLeadership(record == null ? "the Lease was deleted"
             : "the Lease is now held by '" + record.holderIdentity() + "'");
       }
-      afterAttempt();
+      afterRequest();
     }, error -> failed("read", error));
   }
 
   /** Creates, takes over or renews: whichever turns the observed record into one we hold. */
   private void write() {
-    LeaseRecord current = observed;
+    LeaseRecord current = seen.record();
     Instant now = clock.wallTime();
     int seconds = config.leaseDurationSeconds();
     LeaseRecord next;
@@ -237,15 +212,15 @@ final class LeaseElection {
     boolean renewing = term != null;
     long sent = clock.nanoTime();
     String what = current == null ? "create" : renewing ? "renew" : "update";
-    attempt(what, () -> current == null ? api.create(next) : api.update(next), record -> {
+    request.send(what + " of lease " + lease, () -> current == null ? api.create(next) : api.update(next), record -> {
       if (renewing) {
         metrics.renewed(clock.nanoTime() - sent);
       }
-      observe(record);
-      if (record != null && record.heldBy(identity)) {
+      seen.saw(record);
+      if (seen.heldByMe()) {
         held(sent);
       }
-      afterAttempt();
+      afterRequest();
     }, error -> {
       if (renewing) {
         metrics.renewed(clock.nanoTime() - sent);
@@ -255,8 +230,7 @@ final class LeaseElection {
   }
 
   private void failed(String what, Throwable error) {
-    // Whatever happened, the next decision starts from a fresh read.
-    known = false;
+    seen.forget();
     if (phase == Phase.RELEASING && !(error instanceof LeaseConflictException)) {
       LOG.warn("could not release lease {}: {} failed: {}", lease, what, error.toString());
       finish();
@@ -269,69 +243,7 @@ final class LeaseElection {
           error.toString());
       notBeforeNanos = clock.nanoTime() + retryPeriodNanos;
     }
-    afterAttempt();
-  }
-
-  private void attempt(String what, Supplier<Future<LeaseRecord>> call, Consumer<LeaseRecord> onSuccess,
-      Consumer<Throwable> onFailure) {
-    long id = ++attemptIds;
-    inFlight = id;
-    attemptTimer = clock.setTimer(attemptTimeoutMillis, () -> {
-      if (inFlight == id) {
-        inFlight = 0;
-        attemptTimer = -1;
-        onFailure.accept(new TimeoutException("no answer to " + what + " of lease " + lease + " within "
-            + attemptTimeoutMillis + "ms"));
-      }
-    });
-    Future<LeaseRecord> future;
-    try {
-      future = call.get();
-    } catch (RuntimeException e) {
-      future = Future.failedFuture(e);
-    }
-    future.onComplete(result -> {
-      if (inFlight != id) {
-        return;
-      }
-      inFlight = 0;
-      cancel(attemptTimer);
-      attemptTimer = -1;
-      if (result.succeeded()) {
-        onSuccess.accept(result.result());
-      } else {
-        onFailure.accept(result.cause());
-      }
-    });
-  }
-
-  // ---- what we saw ----
-
-  private void observe(LeaseRecord record) {
-    long now = clock.nanoTime();
-    lastSeenNanos = now;
-    if (known && Objects.equals(observed, record)) {
-      return;
-    }
-    String holder = record == null ? "" : record.holderIdentity();
-    if (!holder.isEmpty() && !holder.equals(lastHolder)) {
-      if (seenAny) {
-        metrics.holderChanged();
-      }
-      if (!holder.equals(identity)) {
-        LOG.info("new leader observed for lease {}: {}", lease, holder);
-      }
-      lastHolder = holder;
-    }
-    seenAny = true;
-    holderView = holder;
-    known = true;
-    observed = record;
-    observedAtNanos = now;
-    long durationNanos = Duration.ofSeconds(record != null && record.leaseDurationSeconds() != null
-        && record.leaseDurationSeconds() > 0 ? record.leaseDurationSeconds() : config.leaseDurationSeconds()).toNanos();
-    long jitter = jitterMillis.applyAsLong(config.retryPeriod().toMillis() / 10) * 1_000_000L;
-    takeoverAtNanos = observedAtNanos + durationNanos + jitter;
+    afterRequest();
   }
 
   // ---- leading ----
@@ -341,7 +253,7 @@ final class LeaseElection {
     long validUntil = sentNanos + renewDeadlineNanos;
     long now = clock.nanoTime();
     if (phase != Phase.COMPETING || now - validUntil >= 0) {
-      return;
+      return; // releasing, or the answer came too late to count
     }
     lastRenewNanos = sentNanos;
     nextRenewAtNanos = now + retryPeriodNanos;
@@ -422,7 +334,8 @@ final class LeaseElection {
   /**
    * Stops competing. If this replica holds the Lease and releaseOnCancel is set, first ends the
    * term (listeners are told before anything is written), then clears the holder as client-go
-   * does, so a standby takes over at once. Completes within the renew deadline and never fails.
+   * does, so a standby takes over at once. A request in flight is let finish first, so the
+   * release carries the newest resourceVersion. Completes within the renew deadline, never fails.
    */
   Future<Void> release() {
     if (released != null) {
@@ -452,21 +365,22 @@ final class LeaseElection {
   }
 
   private void continueRelease() {
-    if (phase != Phase.RELEASING || inFlight != 0) {
+    if (phase != Phase.RELEASING || request.busy()) {
       return;
     }
-    if (!known) {
+    if (!seen.known()) {
       read();
       return;
     }
-    if (observed == null || !observed.heldBy(identity)) {
+    if (!seen.heldByMe()) {
       finish();
       return;
     }
+    LeaseRecord current = seen.record();
     Instant now = clock.wallTime();
-    LeaseRecord cleared = new LeaseRecord("", 1, now, now, observed.transitions(), observed.resourceVersion());
-    attempt("release", () -> api.update(cleared), record -> {
-      observe(record);
+    LeaseRecord cleared = new LeaseRecord("", 1, now, now, current.transitions(), current.resourceVersion());
+    request.send("release of lease " + lease, () -> api.update(cleared), record -> {
+      seen.saw(record);
       LOG.info("released lease {}", lease);
       finish();
     }, error -> failed("release", error));
@@ -474,16 +388,18 @@ final class LeaseElection {
 
   private void finish() {
     phase = Phase.STOPPED;
-    inFlight = 0;
+    request.abandon();
     cancelWake();
-    for (long timer : new long[] {deadlineTimer, attemptTimer, releaseTimer}) {
-      cancel(timer);
-    }
-    deadlineTimer = attemptTimer = releaseTimer = -1;
-    api.close();
-    if (released != null) {
-      released.tryComplete();
-    }
+    cancel(deadlineTimer);
+    cancel(releaseTimer);
+    deadlineTimer = releaseTimer = -1;
+    Promise<Void> done = released;
+    // Release completes once the watch is closed too, so nothing outlives the undeploy.
+    api.close().onComplete(closed -> {
+      if (done != null) {
+        done.tryComplete();
+      }
+    });
   }
 
   // ---- timers ----

@@ -103,9 +103,10 @@ final class FakeLeaseApi implements LeaseApi {
   }
 
   @Override
-  public void close() {
+  public Future<Void> close() {
     closed = true;
     store.watchers.remove(this);
+    return Future.succeededFuture();
   }
 
   /** Answers the oldest pending call from the store. */

@@ -13,7 +13,10 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -22,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three electors on one Vert.x against the fabric8 mock API server (CRUD mode): the real
- * {@link KubeLeaseApi} over the asynchronous HTTP client, real timers, a real watch.
+ * Electors on one Vert.x against the fabric8 mock API server (CRUD mode): the real {@link
+ * KubeLeaseApi} over the asynchronous HTTP client, real timers, a real watch.
  */
 @EnableKubernetesMockClient(crud = true)
 class LeaseElectorMockServerTest {
@@ -34,6 +37,7 @@ class LeaseElectorMockServerTest {
   KubernetesClient client;
 
   private final List<KubernetesClient> clients = new ArrayList<>();
+  private final List<DeferredCloseLeaseApi> apis = new ArrayList<>();
   private Vertx vertx;
 
   @BeforeEach
@@ -42,8 +46,14 @@ class LeaseElectorMockServerTest {
   }
 
   // Own Vert.x, closed here: the mock server shuts down only once every connection is gone.
+  // Watches close only after every event has arrived (see DeferredCloseLeaseApi).
   @AfterEach
-  void closeClientsAndVertx() throws Exception {
+  void closeWatchesClientsAndVertx() throws Exception {
+    Lease last = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get();
+    String version = last == null ? null : last.getMetadata().getResourceVersion();
+    awaitUntil(() -> apis.stream().allMatch(a -> Objects.equals(a.lastDeliveredVersion(), version)),
+        "every watch to see resourceVersion " + version);
+    apis.forEach(DeferredCloseLeaseApi::reallyClose);
     clients.forEach(KubernetesClient::close);
     await(vertx.close());
   }
@@ -53,7 +63,10 @@ class LeaseElectorMockServerTest {
     clients.add(own);
     LeaderElectionConfig config = LeaderElectionConfig.of(NAMESPACE, LEASE).withIdentity(identity)
         .withTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(300));
-    return LeaseElector.create(config, own, new VertxClock(vertx), new SimpleMeterRegistry());
+    DeferredCloseLeaseApi api = new DeferredCloseLeaseApi(new KubeLeaseApi(own, NAMESPACE, LEASE));
+    apis.add(api);
+    return new LeaseElector(config, api, new VertxClock(vertx), new SimpleMeterRegistry(),
+        max -> ThreadLocalRandom.current().nextLong(max + 1));
   }
 
   @Test
@@ -96,6 +109,41 @@ class LeaseElectorMockServerTest {
       }
     }
     assertThat(leaders(electors)).isEmpty();
+  }
+
+  @Test
+  void renewsKeepWhatOthersWroteAndSurviveAConflict() throws Exception {
+    LeaseElector elector = elector("replica-a");
+    String deployment = await(vertx.deployVerticle(elector));
+    awaitUntil(elector::isLeader, "leadership");
+    LeaderTerm term = elector.currentTerm();
+
+    // Someone labels the Lease: the leader's next renew conflicts, re-reads and keeps the label.
+    client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE)
+        .edit(l -> {
+          l.getMetadata().setLabels(Map.of("team", "db"));
+          return l;
+        });
+    String labelledVersion = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get()
+        .getMetadata().getResourceVersion();
+    awaitUntil(() -> !client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get()
+        .getMetadata().getResourceVersion().equals(labelledVersion), "a renew after the edit");
+
+    Lease renewed = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get();
+    assertThat(renewed.getMetadata().getLabels()).containsEntry("team", "db");
+    assertThat(renewed.getSpec().getHolderIdentity()).isEqualTo("replica-a");
+    assertThat(elector.currentTerm()).isSameAs(term);
+    assertThat(term.isValid()).isTrue();
+    // MicroTime on the wire: RFC 3339 with six fraction digits, as the API server requires.
+    String raw = client.raw(client.getMasterUrl() + "apis/coordination.k8s.io/v1/namespaces/" + NAMESPACE
+        + "/leases/" + LEASE);
+    assertThat(raw).containsPattern("\"renewTime\":\"\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z\"");
+
+    await(vertx.undeploy(deployment));
+    Lease released = client.resources(Lease.class).inNamespace(NAMESPACE).withName(LEASE).get();
+    assertThat(released.getSpec().getHolderIdentity()).isEmpty();
+    assertThat(released.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
+    assertThat(released.getMetadata().getLabels()).containsEntry("team", "db");
   }
 
   private static List<LeaseElector> leaders(List<LeaseElector> electors) {
