@@ -1,5 +1,6 @@
 package io.pgoperator.app.cli;
 
+import io.pgoperator.runtime.http.BindAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +72,7 @@ public record OperatorOptions(
     return OperatorCommandLine.defaults();
   }
 
+  /** The health probe server's address; never disabled once read from flags. */
   public BindAddress healthProbeAddress() {
     return BindAddress.parse(healthProbeBindAddress);
   }
@@ -79,9 +81,9 @@ public record OperatorOptions(
     return !METRICS_DISABLED.equals(metricsBindAddress);
   }
 
-  /** Empty when metrics are disabled ({@code --metrics-bind-address=0}). */
-  public Optional<BindAddress> metricsAddress() {
-    return metricsEnabled() ? Optional.of(BindAddress.parse(metricsBindAddress)) : Optional.empty();
+  /** {@link BindAddress#isDisabled() Disabled} for {@code --metrics-bind-address=0}. */
+  public BindAddress metricsAddress() {
+    return BindAddress.parse(metricsBindAddress);
   }
 
   public boolean watchesAllNamespaces() {

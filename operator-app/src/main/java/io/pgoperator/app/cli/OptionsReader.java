@@ -1,5 +1,6 @@
 package io.pgoperator.app.cli;
 
+import io.pgoperator.runtime.http.BindAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -180,21 +181,24 @@ final class OptionsReader {
     }
   }
 
+  /** Validates with the runtime's parser, so whatever passes here the servers can bind. */
   private String bindAddress(Flag flag, String dflt, boolean zeroDisables) {
     Raw raw = given.apply(flag);
     if (raw == null) {
       return dflt;
     }
-    if (zeroDisables && raw.value().equals(OperatorOptions.METRICS_DISABLED)) {
-      return OperatorOptions.METRICS_DISABLED;
-    }
+    String want = "want host:port such as :8080, 127.0.0.1:8080 or [::1]:8080"
+        + (zeroDisables ? ", or 0 to disable" : "");
+    BindAddress address;
     try {
-      BindAddress.parse(raw.value());
-      return raw.value();
+      address = BindAddress.parse(raw.value());
     } catch (IllegalArgumentException e) {
-      throw invalid(raw, e.getMessage() + "; want host:port such as :8080, 127.0.0.1:8080 or"
-          + " [::1]:8080" + (zeroDisables ? ", or 0 to disable" : ""));
+      throw invalid(raw, e.getMessage() + "; " + want);
     }
+    if (address.isDisabled() && !zeroDisables) {
+      throw invalid(raw, "this server cannot be disabled; " + want);
+    }
+    return raw.value();
   }
 
   private int atLeastOne(Flag flag, int dflt) {

@@ -124,6 +124,21 @@ class CommandLineErrorsTest {
         .endsWith("want host:port such as :8080, 127.0.0.1:8080 or [::1]:8080)");
   }
 
+  @Test
+  void bindAddressErrorsNameTheProblem() {
+    assertThat(errorFor("--health-probe-bind-address=300.1.1.1:80"))
+        .isEqualTo("error: invalid value for --health-probe-bind-address: \"300.1.1.1:80\""
+            + " (invalid IPv4 host 300.1.1.1; want host:port such as :8080, 127.0.0.1:8080 or"
+            + " [::1]:8080)");
+    assertThat(errorFor("--health-probe-bind-address=0"))
+        .isEqualTo("error: invalid value for --health-probe-bind-address: \"0\" (this server"
+            + " cannot be disabled; want host:port such as :8080, 127.0.0.1:8080 or [::1]:8080)");
+    assertThat(errorFor("--metrics-bind-address=localhost"))
+        .isEqualTo("error: invalid value for --metrics-bind-address: \"localhost\" (missing"
+            + " port; want host:port such as :8080, 127.0.0.1:8080 or [::1]:8080, or 0 to"
+            + " disable)");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {":65536", ":-1", ":", ":http", "host:123456"})
   void badPort(String value) {

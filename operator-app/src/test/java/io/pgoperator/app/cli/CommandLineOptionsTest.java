@@ -2,6 +2,7 @@ package io.pgoperator.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgoperator.runtime.http.BindAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +83,9 @@ class CommandLineOptionsTest {
         "127.0.0.1:9441", "[::1]:9090", 4, List.of("team-a", "team-b"),
         Duration.ofMinutes(10), Duration.ofSeconds(90), Optional.of(kubeconfig), "json", "debug",
         true, Optional.of("pod-0")));
-    assertThat(o.healthProbeAddress()).isEqualTo(new BindAddress("127.0.0.1", 9441));
-    assertThat(o.metricsAddress()).contains(new BindAddress("[::1]", 9090));
+    assertThat(o.healthProbeAddress()).isEqualTo(BindAddress.parse("127.0.0.1:9441"));
+    assertThat(o.metricsAddress().host()).isEqualTo("::1");
+    assertThat(o.metricsAddress().port()).isEqualTo(9090);
   }
 
   @Test
@@ -120,7 +122,7 @@ class CommandLineOptionsTest {
         List.of("a", "b"), Duration.ofHours(1), Duration.ofSeconds(5), Optional.empty(), "json",
         "warn", true, Optional.of("env-identity")));
     assertThat(o.metricsEnabled()).isFalse();
-    assertThat(o.metricsAddress()).isEmpty();
+    assertThat(o.metricsAddress().isDisabled()).isTrue();
   }
 
   @Test
