@@ -3,56 +3,110 @@ package io.pgoperator.app;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pgoperator.app.cli.OperatorOptions;
 import io.pgoperator.app.embedded.EmbeddedApiServer;
-import io.pgoperator.runtime.OperatorRuntime;
+import io.pgoperator.runtime.RuntimeOptions;
+import io.pgoperator.runtime.leader.LeaderElectionConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --embedded}: start the in-process API server, run the operator against it, install the
- * CRD and the samples, and print where to look. Ctrl-C stops it all.
+ * {@code --embedded}: start the in-process API server, run three replicas of the operator
+ * against it with leader election, install the CRD and the samples, print where to look, and
+ * let the user stop the leader from the keyboard to watch a standby take over. Ctrl-C stops all.
  */
 final class EmbeddedRun {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRun.class);
+  static final int REPLICAS = 3;
 
   private EmbeddedRun() {}
 
   static void run(OperatorOptions options) {
     EmbeddedApiServer api = EmbeddedApiServer.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(api::close, "embedded-api-stop"));
-    OperatorRuntime runtime = Main.start(options, api.config());
-    ProcessLifecycle.stopOnSignal(runtime, options.gracefulShutdownTimeout());
+    EmbeddedReplicas replicas = new EmbeddedReplicas(REPLICAS, i -> replicaSettings(options, i), api.config());
+    // The demo API server goes first: fabric8's mock server can stall for a minute when clients
+    // close watches on it one by one, and nothing needs to outlive the process anyway.
+    ProcessLifecycle.stopOnSignal(() -> {
+      api.close();
+      return replicas.stopAll();
+    }, options.gracefulShutdownTimeout());
     try {
+      replicas.startAll();
       // Blocking client calls: this is the main thread, not an event loop.
-      api.installCrd(runtime.client());
-      List<HasMetadata> samples = api.applySamples(runtime.client());
-      Path kubeconfig = api.writeKubeconfig();
-      System.out.println(banner(api, runtime, samples, kubeconfig));
+      api.installCrd(replicas.adminClient());
+      List<HasMetadata> samples = api.applySamples(replicas.adminClient());
+      System.out.println(banner(api, replicas, samples, api.writeKubeconfig()));
     } catch (Exception e) {
-      log.error("embedded mode could not install the CRD and samples: {}", e.getMessage());
+      log.error("embedded mode could not start: {}", e.getMessage());
       ProcessLifecycle.exit(1, "embedded set-up failed");
     }
+    readCommands(replicas);
     ProcessLifecycle.awaitStop();
   }
 
-  static String banner(EmbeddedApiServer api, OperatorRuntime runtime, List<HasMetadata> samples, Path kubeconfig) {
-    String probes = "http://localhost:" + runtime.probePort();
-    String metrics = runtime.metricsPort() < 0 ? "(disabled)" : "http://localhost:" + runtime.metricsPort() + "/metrics";
+  /** Replica {@code i} (from 0) listens on the configured ports plus 10 × i (or on free ports for port 0). */
+  static RuntimeOptions replicaSettings(OperatorOptions options, int index) {
+    RuntimeOptions base = RuntimeSettings.from(options);
+    LeaderElectionConfig election = LeaderElectionConfig.of("default", options.leaderElectionId())
+        .withTimings(options.leaseDuration(), options.renewDeadline(), options.retryPeriod())
+        .withIdentity("replica-" + (index + 1));
+    return new RuntimeOptions(base.probeAddress().plusPort(10 * index), base.metricsAddress().plusPort(10 * index),
+        Optional.of(election), base.watchNamespaces(), base.maxConcurrentReconciles(), base.syncPeriod(),
+        base.gracefulShutdownTimeout());
+  }
+
+  private static void readCommands(EmbeddedReplicas replicas) {
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          switch (line.trim()) {
+            case "s" -> replicas.stopLeader();
+            case "r" -> replicas.restartStopped();
+            case "l" -> System.out.println(replicas.describe());
+            case "q" -> ProcessLifecycle.exit(0, "quit from the keyboard");
+            case "" -> { }
+            default -> System.out.println(KEYS);
+          }
+        }
+      } catch (Exception e) {
+        log.debug("keyboard input closed: {}", e.toString());
+      }
+    }, "embedded-keyboard");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private static final String KEYS =
+      "Keys (then Enter): s = stop the leader (a standby takes over), r = restart stopped replicas, "
+          + "l = list replicas, q = quit";
+
+  static String banner(EmbeddedApiServer api, EmbeddedReplicas replicas, List<HasMetadata> samples, Path kubeconfig) {
     String created = samples.stream()
         .map(o -> o.getKind() + " " + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName())
         .collect(Collectors.joining(", "));
+    String kubectl = "kubectl --kubeconfig " + kubeconfig;
     return """
 
-        pg-operator is running in embedded mode (no cluster needed).
-          API server (in-process): %s   kubeconfig: %s
+        pg-operator is running in embedded mode: %d replicas with leader election, no cluster needed.
+          API server (in-process): %s
           Samples applied:         %s
-          Readiness:               curl -s '%s/readyz?verbose'
-          Metrics:                 curl -s %s
-          Try:                     kubectl --kubeconfig %s get pgc -A
+        %s
+          Readiness:  curl -s 'http://localhost:%d/readyz?verbose'
+          Metrics:    curl -s http://localhost:%s/metrics
+          Clusters:   %s get pgc -A -o custom-columns='NAME:.metadata.name,INSTANCES:.spec.instances,READY:.status.readyInstances,PHASE:.status.phase,RECONCILED:.status.conditions[?(@.type=="Reconciled")].reason'
+          Children:   %s get sts,svc,pdb,cm,secret
+          Leader:     %s get lease -o custom-columns=NAME:.metadata.name,HOLDER:.spec.holderIdentity,TRANSITIONS:.spec.leaseTransitions
+        %s
         Press Ctrl-C to stop.
-        """.formatted(api.url(), kubeconfig, created, probes, metrics, kubeconfig);
+        """.formatted(REPLICAS, api.url(), created, replicas.describe(), replicas.probePort(0),
+        replicas.metricsPort(0) < 0 ? "(disabled)" : String.valueOf(replicas.metricsPort(0)),
+        kubectl, kubectl, kubectl, KEYS);
   }
 }

@@ -6,6 +6,7 @@ import io.pgoperator.app.cli.OperatorCommandLine;
 import io.pgoperator.app.cli.OperatorOptions;
 import io.pgoperator.app.postgres.PostgresOperator;
 import io.pgoperator.runtime.OperatorRuntime;
+import io.pgoperator.runtime.RuntimeOptions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +27,15 @@ public final class Main {
       return;
     }
     Config kubeConfig = KubeConfigs.load(options);
-    OperatorRuntime runtime = start(options, kubeConfig);
-    ProcessLifecycle.stopOnSignal(runtime, options.gracefulShutdownTimeout());
+    OperatorRuntime runtime = start(RuntimeSettings.from(options), kubeConfig);
+    ProcessLifecycle.stopOnSignal(runtime::stop, options.gracefulShutdownTimeout());
     ProcessLifecycle.awaitStop();
   }
 
   /** Starts the runtime with the PostgreSQL controller, or exits 1 with the reason. */
-  static OperatorRuntime start(OperatorOptions options, Config kubeConfig) {
+  static OperatorRuntime start(RuntimeOptions settings, Config kubeConfig) {
     try {
-      OperatorRuntime runtime = OperatorRuntime.start(RuntimeSettings.from(options), kubeConfig, PostgresOperator::controllers)
+      OperatorRuntime runtime = OperatorRuntime.start(settings, kubeConfig, PostgresOperator::controllers)
           .await(60, TimeUnit.SECONDS);
       runtime.onLostLeadershipExit(() -> ProcessLifecycle.exit(1, "leadership lost and --exit-on-lost-leadership is set"));
       log.info("started: probes on :{}, metrics on {}", runtime.probePort(),

@@ -1,11 +1,13 @@
 package io.pgoperator.app;
 
 import ch.qos.logback.classic.LoggerContext;
-import io.pgoperator.runtime.OperatorRuntime;
+import io.pgoperator.app.cli.GoDuration;
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -23,11 +25,11 @@ final class ProcessLifecycle {
 
   private ProcessLifecycle() {}
 
-  static void stopOnSignal(OperatorRuntime runtime, Duration timeout) {
-    Signal.handle(new Signal("TERM"), signal -> stopAndExit(runtime, timeout, 0, "SIGTERM"));
-    Signal.handle(new Signal("INT"), signal -> stopAndExit(runtime, timeout, 0, "SIGINT"));
+  static void stopOnSignal(Supplier<Future<Void>> stopAction, Duration timeout) {
+    Signal.handle(new Signal("TERM"), signal -> stopAndExit(stopAction, timeout, 0, "SIGTERM"));
+    Signal.handle(new Signal("INT"), signal -> stopAndExit(stopAction, timeout, 0, "SIGINT"));
     // Another way out (System.exit elsewhere) still stops the runtime once.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(runtime, timeout), "shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(stopAction, timeout), "shutdown"));
   }
 
   /** Blocks the main thread until a signal has stopped the runtime. */
@@ -50,23 +52,23 @@ final class ProcessLifecycle {
     System.exit(code);
   }
 
-  private static void stopAndExit(OperatorRuntime runtime, Duration timeout, int code, String signal) {
+  private static void stopAndExit(Supplier<Future<Void>> stopAction, Duration timeout, int code, String signal) {
     new Thread(() -> {
-      log.info("{} received: shutting down (up to {})", signal, timeout);
-      stop(runtime, timeout);
+      log.info("{} received: shutting down (up to {})", signal, GoDuration.format(timeout));
+      stop(stopAction, timeout);
       exitNow(code);
     }, "shutdown-" + signal).start();
   }
 
-  private static void stop(OperatorRuntime runtime, Duration timeout) {
+  private static void stop(Supplier<Future<Void>> stopAction, Duration timeout) {
     if (!STOPPING.compareAndSet(false, true)) {
       awaitStop();
       return;
     }
     try {
-      runtime.stop().await(timeout.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+      stopAction.get().await(timeout.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      log.warn("shutdown did not finish within {}: {}", timeout.plus(MARGIN), e.toString());
+      log.warn("shutdown did not finish within {}: {}", GoDuration.format(timeout.plus(MARGIN)), e.toString());
     } finally {
       STOPPED.countDown();
     }

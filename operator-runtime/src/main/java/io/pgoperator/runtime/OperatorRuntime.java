@@ -16,11 +16,13 @@ import io.pgoperator.runtime.metrics.MetricsSetup;
 import io.pgoperator.runtime.time.Clock;
 import io.pgoperator.runtime.time.VertxClock;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class OperatorRuntime {
 
   private static final Logger log = LoggerFactory.getLogger(OperatorRuntime.class);
+  private static final Duration VERTX_CLOSE_BOUND = Duration.ofSeconds(3);
 
   private final RuntimeOptions options;
   private final MetricsSetup metrics;
@@ -174,12 +177,13 @@ public final class OperatorRuntime {
     Duration bound = options.gracefulShutdownTimeout();
     // Half of the bound for in-flight reconciles, the rest for the release and closing.
     Duration drain = bound.dividedBy(2);
-    log.info("shutting down: draining reconciles (up to {}), then releasing leadership", drain);
+    log.info("shutting down: draining reconciles (up to {} ms), then releasing leadership", drain.toMillis());
     Future<Void> quiesced = Future.all(controllers.stream().map(c -> c.quiesce(drain)).toList()).mapEmpty();
     return quiesced
-        .compose(v -> leadership == null ? Future.<Void>succeededFuture() : leadership.release())
-        .compose(v -> electorDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(electorDeployment))
-        .transform(ignored -> undeployAll())
+        .compose(v -> step("release leadership", leadership == null ? Future.succeededFuture() : leadership.release()))
+        .compose(v -> step("stop leader election",
+            electorDeployment == null ? Future.succeededFuture() : vertx.undeploy(electorDeployment)))
+        .transform(ignored -> step("stop controllers and servers", undeployAll()))
         .transform(ignored -> {
           if (calls != null) {
             calls.close();
@@ -187,13 +191,33 @@ public final class OperatorRuntime {
           if (client != null) {
             client.close();
           }
-          return vertx.close();
+          return step("close Vert.x", bounded(vertx.close(), VERTX_CLOSE_BOUND));
         })
         .transform(ignored -> {
           metrics.close();
           log.info("stopped");
           return Future.<Void>succeededFuture();
         });
+  }
+
+  /**
+   * Completes when {@code future} does or after {@code bound}, whichever is first: closing Vert.x
+   * can wait on connections to an API server that went away, and shutdown must stay bounded.
+   */
+  private static Future<Void> bounded(Future<Void> future, Duration bound) {
+    Promise<Void> done = Promise.promise();
+    future.onComplete(ignored -> done.tryComplete());
+    CompletableFuture.delayedExecutor(bound.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (done.tryComplete()) {
+        log.warn("Vert.x did not close within {} ms; going on", bound.toMillis());
+      }
+    });
+    return done.future();
+  }
+
+  private static Future<Void> step(String what, Future<Void> step) {
+    log.debug("shutdown: {}", what);
+    return step.andThen(done -> log.debug("shutdown: {} {}", what, done.succeeded() ? "done" : "failed: " + done.cause()));
   }
 
   private Future<Void> undeployAll() {

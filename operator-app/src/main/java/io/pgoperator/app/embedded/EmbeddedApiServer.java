@@ -59,6 +59,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot start the embedded API server on loopback: " + e.getMessage(), e);
     }
+    EmbeddedDiscovery.serve(server);
     return new EmbeddedApiServer(server);
   }
 

@@ -132,7 +132,7 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     context.runOnContext(ignored -> {
       if (term == oldTerm) {
         term = null;
-        log.info("controller {}: stopped dispatching ({} ended), {} reconcile(s) in flight are fenced",
+        log.info("controller {}: stopped dispatching, {} ended; {} reconcile(s) in flight are fenced",
             options.name(), oldTerm, active);
       }
     });
@@ -230,10 +230,12 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     try (var mdc = Mdc.of(scope)) {
       if (result.failed()) {
         Throwable error = result.cause();
-        boolean terminal = isTerminal(error);
+        boolean terminal = causedBy(error, TerminalException.class);
         if (terminal) {
           log.error("reconcile of {} failed permanently, not retrying until the object changes: {}", key, error.getMessage());
-        } else if (error instanceof FencedWriteException) {
+        } else if (causedBy(error, FencedWriteException.class)) {
+          // Not retried here: whoever leads now reconciles the key; this replica re-queues
+          // every cached key if it leads again.
           log.warn("reconcile of {} stopped: {}", key, error.getMessage());
         } else {
           queue.addRateLimited(key);
@@ -265,9 +267,9 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     pump();
   }
 
-  private static boolean isTerminal(Throwable error) {
+  private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof TerminalException) {
+      if (type.isInstance(t)) {
         return true;
       }
     }

@@ -145,6 +145,20 @@ public final class BindAddress {
     return port;
   }
 
+  /**
+   * The same host with the port moved up by {@code offset}, for several servers side by side; a
+   * free-port (0) or disabled address stays as it is.
+   */
+  public BindAddress plusPort(int offset) {
+    if (isDisabled() || port == 0 || offset == 0) {
+      return this;
+    }
+    if (port + offset > 65535) {
+      throw new IllegalArgumentException("port " + port + " + " + offset + " is above 65535");
+    }
+    return new BindAddress(host, port + offset);
+  }
+
   private void requireEnabled() {
     if (isDisabled()) {
       throw new IllegalStateException("bind address is disabled ('0'): there is nothing to listen on");

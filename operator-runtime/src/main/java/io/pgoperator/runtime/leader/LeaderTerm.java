@@ -49,6 +49,6 @@ public final class LeaderTerm {
 
   @Override
   public String toString() {
-    return "term " + number + (isValid() ? " (valid)" : " (ended)");
+    return "term " + number;
   }
 }
