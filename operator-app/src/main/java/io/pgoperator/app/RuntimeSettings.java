@@ -1,0 +1,36 @@
+package io.pgoperator.app;
+
+import io.pgoperator.app.cli.OperatorOptions;
+import io.pgoperator.runtime.RuntimeOptions;
+import io.pgoperator.runtime.http.BindAddress;
+import io.pgoperator.runtime.leader.LeaderElectionConfig;
+import java.util.Optional;
+
+/** Maps the command line onto the runtime's settings. */
+final class RuntimeSettings {
+
+  private RuntimeSettings() {}
+
+  static RuntimeOptions from(OperatorOptions options) {
+    return new RuntimeOptions(
+        BindAddress.parse(options.healthProbeBindAddress()),
+        BindAddress.parse(options.metricsBindAddress()),
+        leaderElection(options),
+        options.watchNamespaces(),
+        options.maxConcurrentReconciles(),
+        options.syncPeriod(),
+        options.gracefulShutdownTimeout());
+  }
+
+  static Optional<LeaderElectionConfig> leaderElection(OperatorOptions options) {
+    if (!options.leaderElect()) {
+      return Optional.empty();
+    }
+    LeaderElectionConfig config = LeaderElectionConfig
+        .of(options.leaderElectionNamespace(), options.leaderElectionId())
+        .withTimings(options.leaseDuration(), options.renewDeadline(), options.retryPeriod())
+        .withReleaseOnCancel(options.leaderElectReleaseOnCancel())
+        .withExitOnLostLeadership(options.exitOnLostLeadership());
+    return Optional.of(options.identity().map(config::withIdentity).orElse(config));
+  }
+}

@@ -1,0 +1,44 @@
+package io.pgoperator.app.postgres;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.children.ChildMeta;
+import io.pgoperator.runtime.RuntimeContext;
+import io.pgoperator.runtime.controller.ControllerVerticle;
+import io.pgoperator.runtime.source.InformerSource;
+import io.pgoperator.runtime.source.KeyMapper;
+import java.util.List;
+import java.util.Map;
+
+/** The PostgreSQL operator's controllers, wired onto the runtime: one, for PostgresClusters. */
+public final class PostgresOperator {
+
+  public static final String CONTROLLER = "postgrescluster";
+
+  private PostgresOperator() {}
+
+  public static List<ControllerVerticle> controllers(RuntimeContext context) {
+    List<String> namespaces = context.options().watchNamespaces();
+    InformerSource<PostgresCluster> clusters =
+        new InformerSource<>(context.client(), PostgresCluster.class, namespaces, KeyMapper.self());
+    ClusterCache cache = new ClusterCache(clusters,
+        owned(context, StatefulSet.class), owned(context, Service.class), owned(context, ConfigMap.class),
+        owned(context, Secret.class), owned(context, PodDisruptionBudget.class));
+    PostgresClusterReconciler reconciler = new PostgresClusterReconciler(cache, context.calls(),
+        new EventRecorder(context.calls(), CONTROLLER), new io.pgoperator.runtime.time.VertxClock(context.vertx()));
+    return List.of(new ControllerVerticle(context.controllerOptions(CONTROLLER), clusters,
+        cache.ownedSources(), reconciler, context.leadership(), context.registry()));
+  }
+
+  /** Only objects the operator manages are cached: Secrets and ConfigMaps are many in a cluster. */
+  private static <T extends HasMetadata> InformerSource<T> owned(RuntimeContext context, Class<T> type) {
+    return new InformerSource<>(context.client(), type, context.options().watchNamespaces(),
+        Map.of(ChildMeta.MANAGED_BY, ChildMeta.OPERATOR),
+        KeyMapper.controllerOwner(HasMetadata.getGroup(PostgresCluster.class), HasMetadata.getKind(PostgresCluster.class)));
+  }
+}
