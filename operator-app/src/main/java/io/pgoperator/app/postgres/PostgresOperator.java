@@ -12,6 +12,8 @@ import io.pgoperator.runtime.RuntimeContext;
 import io.pgoperator.runtime.controller.ControllerVerticle;
 import io.pgoperator.runtime.source.InformerSource;
 import io.pgoperator.runtime.source.KeyMapper;
+import io.pgoperator.runtime.time.Clock;
+import io.pgoperator.runtime.time.VertxClock;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +31,9 @@ public final class PostgresOperator {
     ClusterCache cache = new ClusterCache(clusters,
         owned(context, StatefulSet.class), owned(context, Service.class), owned(context, ConfigMap.class),
         owned(context, Secret.class), owned(context, PodDisruptionBudget.class));
-    PostgresClusterReconciler reconciler = new PostgresClusterReconciler(cache, context.calls(),
-        new EventRecorder(context.calls(), CONTROLLER), new io.pgoperator.runtime.time.VertxClock(context.vertx()));
+    Clock clock = new VertxClock(context.vertx());
+    EventRecorder events = new EventRecorder(context.calls(), clock, EventRecorder.localInstance());
+    PostgresClusterReconciler reconciler = new PostgresClusterReconciler(cache, context.calls(), events, clock);
     return List.of(new ControllerVerticle(context.controllerOptions(CONTROLLER), clusters,
         cache.ownedSources(), reconciler, context.leadership(), context.registry()));
   }

@@ -1,0 +1,84 @@
+package io.pgoperator.app.postgres;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.children.ChildNames;
+import io.pgoperator.runtime.reconcile.Request;
+import io.pgoperator.runtime.source.InformerSource;
+import java.util.List;
+
+/**
+ * The informer caches a reconcile reads: the PostgresClusters and the kinds they own (only
+ * objects labelled {@code app.kubernetes.io/managed-by=pg-operator}). Reconciles read only
+ * from here, never LIST or GET on the hot path. Returned objects are shared with the
+ * informers: never modify them.
+ */
+public final class ClusterCache {
+
+  private final InformerSource<PostgresCluster> clusters;
+  private final InformerSource<StatefulSet> statefulSets;
+  private final InformerSource<Service> services;
+  private final InformerSource<ConfigMap> configMaps;
+  private final InformerSource<Secret> secrets;
+  private final InformerSource<PodDisruptionBudget> disruptionBudgets;
+
+  public ClusterCache(InformerSource<PostgresCluster> clusters,
+      InformerSource<StatefulSet> statefulSets, InformerSource<Service> services,
+      InformerSource<ConfigMap> configMaps, InformerSource<Secret> secrets,
+      InformerSource<PodDisruptionBudget> disruptionBudgets) {
+    this.clusters = clusters;
+    this.statefulSets = statefulSets;
+    this.services = services;
+    this.configMaps = configMaps;
+    this.secrets = secrets;
+    this.disruptionBudgets = disruptionBudgets;
+  }
+
+  /** The owned kinds' sources, for the ControllerVerticle: their events enqueue the owner. */
+  public List<InformerSource<? extends HasMetadata>> ownedSources() {
+    return List.of(statefulSets, services, configMaps, secrets, disruptionBudgets);
+  }
+
+  public PostgresCluster cluster(Request request) {
+    return clusters.get(request);
+  }
+
+  public StatefulSet statefulSet(String namespace, String name) {
+    return statefulSets.get(new Request(namespace, name));
+  }
+
+  public Service service(String namespace, String name) {
+    return services.get(new Request(namespace, name));
+  }
+
+  public ConfigMap configMap(String namespace, String name) {
+    return configMaps.get(new Request(namespace, name));
+  }
+
+  public Secret secret(String namespace, String name) {
+    return secrets.get(new Request(namespace, name));
+  }
+
+  public PodDisruptionBudget disruptionBudget(String namespace, String name) {
+    return disruptionBudgets.get(new Request(namespace, name));
+  }
+
+  /** Every child of {@code cluster} the caches hold, by the names the builders use. */
+  Observed observe(PostgresCluster cluster) {
+    String ns = cluster.getMetadata().getNamespace();
+    String name = cluster.getMetadata().getName();
+    return new Observed(
+        secret(ns, ChildNames.credentialsSecret(name)),
+        configMap(ns, ChildNames.configMap(name)),
+        service(ns, ChildNames.headlessService(name)),
+        service(ns, ChildNames.readWriteService(name)),
+        service(ns, ChildNames.readOnlyService(name)),
+        statefulSet(ns, ChildNames.statefulSet(name)),
+        disruptionBudget(ns, ChildNames.disruptionBudget(name)));
+  }
+}

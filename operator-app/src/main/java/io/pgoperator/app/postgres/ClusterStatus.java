@@ -1,0 +1,140 @@
+package io.pgoperator.app.postgres;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.pgoperator.api.v1alpha1.Conditions;
+import io.pgoperator.api.v1alpha1.Phase;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.api.v1alpha1.PostgresClusterStatus;
+import io.pgoperator.app.postgres.children.ChildNames;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Computes a cluster's status from what the reconcile saw; pure. Conditions go through
+ * {@link Conditions#set}, so a condition's lastTransitionTime moves only when its status flips
+ * and an unchanged truth computes an equal status (which the reconciler then does not write).
+ */
+final class ClusterStatus {
+
+  static final String REASON_INSTANCES_READY = "InstancesReady";
+  static final String REASON_INSTANCES_NOT_READY = "InstancesNotReady";
+  static final String REASON_RECONCILED = "Reconciled";
+  static final String REASON_INVALID_SPEC = "InvalidSpec";
+  static final String REASON_RECONCILE_ERROR = "ReconcileError";
+
+  private ClusterStatus() {
+  }
+
+  /** Every child is in place; readiness follows the StatefulSet's status. */
+  static PostgresClusterStatus reconciled(PostgresCluster cluster, StatefulSet statefulSet,
+      boolean replicaService, Instant now) {
+    PostgresClusterStatus status = base(cluster, statefulSet, replicaService);
+    List<Condition> conditions = ready(cluster, status, now);
+    conditions = Conditions.set(conditions, Conditions.RECONCILED, Conditions.TRUE,
+        REASON_RECONCILED, "Secret, ConfigMap, Services, StatefulSet"
+            + (replicaService ? " and PodDisruptionBudget" : "") + " match the spec",
+        generation(cluster), now);
+    status.setConditions(conditions);
+    status.setPhase(phase(cluster, status));
+    return status;
+  }
+
+  /** The spec cannot be acted on; the children were left as they are. */
+  static PostgresClusterStatus invalidSpec(PostgresCluster cluster, Observed observed,
+      String message, Instant now) {
+    PostgresClusterStatus status = base(cluster, observed.statefulSet(),
+        observed.readOnly() != null);
+    long generation = generation(cluster);
+    List<Condition> conditions = Conditions.set(previous(cluster), Conditions.READY,
+        Conditions.FALSE, REASON_INVALID_SPEC, message, generation, now);
+    conditions = Conditions.set(conditions, Conditions.RECONCILED, Conditions.FALSE,
+        REASON_INVALID_SPEC, message, generation, now);
+    status.setConditions(conditions);
+    status.setPhase(Phase.FAILED);
+    return status;
+  }
+
+  /** A reconcile failed on the way (it is retried); readiness still follows the StatefulSet. */
+  static PostgresClusterStatus reconcileError(PostgresCluster cluster, Observed observed,
+      String message, Instant now) {
+    PostgresClusterStatus status = base(cluster, observed.statefulSet(),
+        observed.readOnly() != null);
+    List<Condition> conditions = ready(cluster, status, now);
+    conditions = Conditions.set(conditions, Conditions.RECONCILED, Conditions.FALSE,
+        REASON_RECONCILE_ERROR, message, generation(cluster), now);
+    status.setConditions(conditions);
+    status.setPhase(observed.statefulSet() == null ? Phase.PENDING : phase(cluster, status));
+    return status;
+  }
+
+  private static PostgresClusterStatus base(PostgresCluster cluster, StatefulSet statefulSet,
+      boolean replicaService) {
+    String name = cluster.getMetadata().getName();
+    PostgresClusterStatus status = new PostgresClusterStatus();
+    status.setObservedGeneration(generation(cluster));
+    status.setInstances(instances(statefulSet));
+    status.setReadyInstances(readyInstances(statefulSet));
+    if (statefulSet != null) {
+      status.setPrimaryService(ChildNames.readWriteService(name));
+      status.setSecretName(ChildNames.credentialsSecret(name));
+    }
+    if (replicaService) {
+      status.setReplicaService(ChildNames.readOnlyService(name));
+    }
+    return status;
+  }
+
+  private static List<Condition> ready(PostgresCluster cluster, PostgresClusterStatus status,
+      Instant now) {
+    int instances = status.getInstances();
+    int ready = status.getReadyInstances();
+    boolean allReady = instances > 0 && ready >= instances;
+    String message = ready + " of " + instances + " instances ready";
+    return Conditions.set(previous(cluster), Conditions.READY,
+        allReady ? Conditions.TRUE : Conditions.FALSE,
+        allReady ? REASON_INSTANCES_READY : REASON_INSTANCES_NOT_READY, message,
+        generation(cluster), now);
+  }
+
+  /**
+   * Running when all instances are ready; Degraded when this generation was running before and
+   * no longer is; otherwise Provisioning (first start, scaling, a rollout).
+   */
+  private static String phase(PostgresCluster cluster, PostgresClusterStatus status) {
+    if (Conditions.isTrue(status.getConditions(), Conditions.READY)) {
+      return Phase.RUNNING;
+    }
+    PostgresClusterStatus before = cluster.getStatus();
+    boolean sameGeneration = before != null
+        && Long.valueOf(generation(cluster)).equals(before.getObservedGeneration());
+    boolean wasRunning = before != null
+        && (Phase.RUNNING.equals(before.getPhase()) || Phase.DEGRADED.equals(before.getPhase()));
+    return sameGeneration && wasRunning ? Phase.DEGRADED : Phase.PROVISIONING;
+  }
+
+  private static List<Condition> previous(PostgresCluster cluster) {
+    return cluster.getStatus() == null ? null : cluster.getStatus().getConditions();
+  }
+
+  private static int instances(StatefulSet statefulSet) {
+    if (statefulSet == null || statefulSet.getSpec() == null
+        || statefulSet.getSpec().getReplicas() == null) {
+      return 0;
+    }
+    return statefulSet.getSpec().getReplicas();
+  }
+
+  private static int readyInstances(StatefulSet statefulSet) {
+    if (statefulSet == null || statefulSet.getStatus() == null
+        || statefulSet.getStatus().getReadyReplicas() == null) {
+      return 0;
+    }
+    return statefulSet.getStatus().getReadyReplicas();
+  }
+
+  static long generation(PostgresCluster cluster) {
+    Long generation = cluster.getMetadata().getGeneration();
+    return generation == null ? 0L : generation;
+  }
+}
