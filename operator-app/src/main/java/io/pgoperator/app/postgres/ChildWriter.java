@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.runtime.kube.KubeCalls;
+import io.pgoperator.runtime.reconcile.Request;
 import io.pgoperator.runtime.reconcile.TerminalException;
 import io.vertx.core.Future;
 import java.util.List;
@@ -25,10 +26,12 @@ final class ChildWriter {
 
   private final KubeCalls calls;
   private final EventRecorder events;
+  private final RecentWrites recent;
 
-  ChildWriter(KubeCalls calls, EventRecorder events) {
+  ChildWriter(KubeCalls calls, EventRecorder events, RecentWrites recent) {
     this.calls = calls;
     this.events = events;
+    this.recent = recent;
   }
 
   /**
@@ -80,6 +83,7 @@ final class ChildWriter {
     T merged = Drift.fromTree(Drift.overlay(actualTree, desiredTree), (Class<T>) actual.getClass());
     return calls.<T>write("update " + describe(actual), client -> client.resource(merged).update())
         .recover(error -> Future.failedFuture(context("update " + describe(actual), error)))
+        .onSuccess(updated -> recent.updated(Request.of(owner), actual, updated))
         .compose(updated -> announce(owner, "Updated", updated, " (" + summary(drift) + ")"));
   }
 
@@ -92,6 +96,7 @@ final class ChildWriter {
     }
     return calls.write("delete " + describe(actual), client -> client.resource(actual).delete())
         .recover(error -> Future.failedFuture(context("delete " + describe(actual), error)))
+        .onSuccess(deleted -> recent.deleted(Request.of(owner), actual))
         .compose(deleted -> announce(owner, "Deleted", actual, " (" + why + ")"))
         .mapEmpty();
   }

@@ -88,6 +88,10 @@ public final class EventRecorder {
         });
   }
 
+  EventDedup dedupForTests() {
+    return dedup;
+  }
+
   Event build(HasMetadata regarding, String type, String reason, String message) {
     Instant now = clock.wallTime();
     String timestamp = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));

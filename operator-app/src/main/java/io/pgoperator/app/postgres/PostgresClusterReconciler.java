@@ -42,6 +42,7 @@ public final class PostgresClusterReconciler implements Reconciler {
   private final EventRecorder events;
   private final Clock clock;
   private final Passwords passwords;
+  private final RecentWrites recent = new RecentWrites();
   private final ChildWriter writer;
 
   public PostgresClusterReconciler(ClusterCache cache, KubeCalls calls, EventRecorder events,
@@ -56,21 +57,22 @@ public final class PostgresClusterReconciler implements Reconciler {
     this.events = events;
     this.clock = clock;
     this.passwords = passwords;
-    this.writer = new ChildWriter(calls, events);
+    this.writer = new ChildWriter(calls, events, recent);
   }
 
   @Override
   public Future<Result> reconcile(Request request) {
-    PostgresCluster cluster = cache.cluster(request);
+    PostgresCluster cluster = recent.latest(request, cache.cluster(request));
     if (cluster == null) {
       // Owner references let the garbage collector remove the children; the PVCs stay.
       log.debug("PostgresCluster {} is gone; nothing to do", request);
+      recent.forget(request);
       return Future.succeededFuture(Result.done());
     }
     if (cluster.getMetadata().getDeletionTimestamp() != null) {
       return Future.succeededFuture(Result.done());
     }
-    Observed observed = cache.observe(cluster);
+    Observed observed = observe(request, cluster);
     Pass pass;
     try {
       List<String> problems = SpecValidation.problems(cluster, observed.statefulSet());
@@ -91,6 +93,18 @@ public final class PostgresClusterReconciler implements Reconciler {
             pass.desired.readOnly().isPresent(), clock.wallTime())))
         .map(v -> Result.done())
         .recover(error -> reportFailure(cluster, observed, error));
+  }
+
+  private Observed observe(Request request, PostgresCluster cluster) {
+    Observed cached = cache.observe(cluster);
+    return new Observed(
+        recent.latest(request, cached.credentials()),
+        recent.latest(request, cached.config()),
+        recent.latest(request, cached.headless()),
+        recent.latest(request, cached.readWrite()),
+        recent.latest(request, cached.readOnly()),
+        recent.latest(request, cached.statefulSet()),
+        recent.latest(request, cached.disruptionBudget()));
   }
 
   /** Created once with fresh passwords; afterwards only its labels and owner are repaired. */
@@ -163,6 +177,7 @@ public final class PostgresClusterReconciler implements Reconciler {
     return calls.write(what, client -> client.resource(updated).updateStatus())
         .recover(error -> Future.failedFuture(new ChildWriter.ChildWriteException(
             what + " failed: " + ChildWriter.reason(error), error)))
+        .onSuccess(written -> recent.updated(Request.of(cluster), cluster, written))
         .onSuccess(written -> log.info("updated status of PostgresCluster {}/{}: phase {}, {} of {}"
                 + " instances ready", cluster.getMetadata().getNamespace(),
             cluster.getMetadata().getName(), status.getPhase(), status.getReadyInstances(),
