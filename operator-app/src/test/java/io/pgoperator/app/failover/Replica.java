@@ -1,0 +1,244 @@
+package io.pgoperator.app.failover;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One operator JVM: its identity (also its Lease {@code holderIdentity}), probe and metrics ports
+ * on loopback, its log, and the signals a test sends it. Its fabric8 client announces itself with
+ * the user agent {@code <identity>/failover}, so the API server's managedFields (and audit log)
+ * name the replica that wrote.
+ */
+final class Replica {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(1))
+      .build();
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+  private final String identity;
+  private final Process process;
+  private final ReplicaLog log;
+  private final int probePort;
+  private final int metricsPort;
+  private final Instant startedAt;
+
+  private Replica(String identity, Process process, ReplicaLog log, int probePort, int metricsPort, Instant startedAt) {
+    this.identity = identity;
+    this.process = process;
+    this.log = log;
+    this.probePort = probePort;
+    this.metricsPort = metricsPort;
+    this.startedAt = startedAt;
+  }
+
+  /** Starts the JVM and returns at once; see {@link OperatorProcesses#awaitReady}. */
+  static Replica launch(String identity, Path jar, Path kubeconfig, String namespace, List<String> flags, Path logFile) {
+    int probePort = freePort();
+    int metricsPort = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(OperatorJar.java());
+    command.addAll(OperatorJar.JVM_FLAGS);
+    command.add("-Dkubernetes.user.agent=" + identity + "/failover");
+    command.addAll(List.of("-jar", jar.toString(),
+        "--leader-elect",
+        "--kubeconfig=" + kubeconfig,
+        "--health-probe-bind-address=127.0.0.1:" + probePort,
+        "--metrics-bind-address=127.0.0.1:" + metricsPort,
+        "--leader-election-namespace=" + namespace,
+        "--watch-namespace=" + namespace,
+        "--identity=" + identity,
+        "--log-format=json"));
+    command.addAll(flags);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(logFile.toFile());
+    // Events name their reporting instance after HOSTNAME, as in a pod.
+    builder.environment().put("HOSTNAME", identity);
+    builder.environment().remove("KUBECONFIG");
+    try {
+      Instant now = Instant.now();
+      return new Replica(identity, builder.start(), new ReplicaLog(logFile), probePort, metricsPort, now);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start operator replica " + identity + ": " + command, e);
+    }
+  }
+
+  String identity() {
+    return identity;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  ReplicaLog log() {
+    return log;
+  }
+
+  Instant startedAt() {
+    return startedAt;
+  }
+
+  /** CPU time the JVM has used so far (user + system). */
+  Duration cpuTime() {
+    return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  // ---- signals ----
+
+  /** SIGKILL: no shutdown hook, no release; the Lease must expire. */
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  /** SIGTERM: the operator drains, releases the Lease and exits 0. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** SIGSTOP: frozen, sockets open, timers not firing; the monotonic clock keeps running. */
+  void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT. */
+  void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    if (!process.isAlive()) {
+      return;
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+          .redirectErrorStream(true).start();
+      String output = new String(kill.getInputStream().readAllBytes());
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -s " + name + " " + process.pid() + " (" + identity + ") failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot send SIG" + name + " to " + identity, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted sending SIG" + name + " to " + identity, e);
+    }
+  }
+
+  /** The exit code, once the process has exited within {@code deadline}. */
+  int awaitExit(Duration deadline) {
+    try {
+      if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new AssertionError(identity + " (pid " + pid() + ") still runs " + deadline + " after it was asked to stop");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for " + identity + " to exit", e);
+    }
+    return process.exitValue();
+  }
+
+  boolean waitForExit(Duration deadline) {
+    try {
+      return process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  // ---- probes and metrics ----
+
+  /** The HTTP status of /readyz, or -1 when nothing answers (not started yet, stopped, dead). */
+  int readyz() {
+    return status(probePort, "/readyz");
+  }
+
+  /** {@code leader_election_master_status{name=<lease>}}, or empty when /metrics does not answer. */
+  OptionalDouble masterStatus(String lease) {
+    String text = get(metricsPort, "/metrics");
+    if (text == null) {
+      return OptionalDouble.empty();
+    }
+    Pattern line = Pattern.compile("^leader_election_master_status\\{[^}]*name=\"" + Pattern.quote(lease)
+        + "\"[^}]*\\}\\s+(\\S+)", Pattern.MULTILINE);
+    Matcher m = line.matcher(text);
+    return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
+  }
+
+  boolean reportsLeading(String lease) {
+    OptionalDouble status = masterStatus(lease);
+    return status.isPresent() && status.getAsDouble() == 1.0;
+  }
+
+  boolean reportsStandby(String lease) {
+    OptionalDouble status = masterStatus(lease);
+    return status.isPresent() && status.getAsDouble() == 0.0;
+  }
+
+  String metrics() {
+    String text = get(metricsPort, "/metrics");
+    return text == null ? "" : text;
+  }
+
+  private static int status(int port, String path) {
+    try {
+      return HTTP.send(request(port, path), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static String get(int port, String path) {
+    try {
+      HttpResponse<String> response = HTTP.send(request(port, path), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? response.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static HttpRequest request(int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT).GET().build();
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return identity + " (pid " + process.pid() + (process.isAlive() ? "" : ", exited") + ")";
+  }
+}
