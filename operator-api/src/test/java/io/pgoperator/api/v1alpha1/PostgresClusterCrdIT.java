@@ -49,7 +49,7 @@ class PostgresClusterCrdIT {
     client.resource(crd).create();
     client.resources(CustomResourceDefinition.class).withName(PostgresCluster.CRD_NAME)
         .waitUntilCondition(c -> c != null && c.getStatus() != null
-            && c.getStatus().getConditions().stream().anyMatch(
+            && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream().anyMatch(
                 cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
             60, TimeUnit.SECONDS);
   }

@@ -18,10 +18,7 @@ final class ApiServerInstall {
     apply(admin, rendered.one(Namespace.class));
     CustomResourceDefinition crd = rendered.one(CustomResourceDefinition.class);
     apply(admin, crd);
-    admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-        .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-            .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-            30, TimeUnit.SECONDS);
+    io.pgoperator.runtime.testing.Envtest.get().awaitEstablished(crd.getMetadata().getName());
   }
 
   static void apply(KubernetesClient admin, HasMetadata object) {

@@ -94,15 +94,21 @@ public final class Envtest implements ApiServer {
         for (HasMetadata object : client.load(in).items()) {
           CustomResourceDefinition crd = (CustomResourceDefinition) object;
           client.resource(crd).forceConflicts().serverSideApply();
-          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                  .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-                  Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          awaitEstablished(crd.getMetadata().getName());
         }
       } catch (IOException e) {
         throw new IllegalStateException("cannot read CRD file " + file, e);
       }
     }
+  }
+
+  /** Waits until the CRD with this name serves its resource. */
+  public void awaitEstablished(String crdName) {
+    client.apiextensions().v1().customResourceDefinitions().withName(crdName)
+        .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+            && c.getStatus().getConditions().stream()
+                .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+            Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private void stop() {
