@@ -48,14 +48,9 @@ public class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     field(out, "logger", event.getLoggerName());
     field(out, "thread", event.getThreadName());
     field(out, "message", event.getFormattedMessage());
+    ReconcileFields.of(event).forEach((key, value) -> field(out, key, value));
     Map<String, String> mdc = event.getMDCPropertyMap();
     if (mdc != null && !mdc.isEmpty()) {
-      for (String key : ReconcileContextConverter.KEYS) {
-        String value = mdc.get(key);
-        if (value != null) {
-          field(out, key, value);
-        }
-      }
       for (Map.Entry<String, String> e : new TreeMap<>(mdc).entrySet()) {
         if (!ReconcileContextConverter.KEYS.contains(e.getKey())) {
           field(out, safeName(e.getKey()), e.getValue());

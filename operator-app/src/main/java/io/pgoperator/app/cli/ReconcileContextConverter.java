@@ -17,19 +17,12 @@ public class ReconcileContextConverter extends ClassicConverter {
 
   @Override
   public String convert(ILoggingEvent event) {
-    Map<String, String> mdc = event.getMDCPropertyMap();
-    if (mdc == null || mdc.isEmpty()) {
+    Map<String, String> fields = ReconcileFields.of(event);
+    if (fields.isEmpty()) {
       return "";
     }
-    StringBuilder out = null;
-    for (String key : KEYS) {
-      String value = mdc.get(key);
-      if (value == null) {
-        continue;
-      }
-      out = out == null ? new StringBuilder("[") : out.append(' ');
-      out.append(key).append('=').append(value);
-    }
-    return out == null ? "" : out.append("] ").toString();
+    StringBuilder out = new StringBuilder("[");
+    fields.forEach((key, value) -> out.append(out.length() > 1 ? " " : "").append(key).append('=').append(value));
+    return out.append("] ").toString();
   }
 }
