@@ -49,7 +49,7 @@ final class SpecValidation {
       String value = parameters.get(key);
       if (OwnedParameters.isOwned(key)) {
         problems.add("spec.parameters." + key + " is set by the operator; remove it");
-      } else if (!key.matches("^[a-z_][a-z0-9_.]*$")) {
+      } else if (!key.matches(PostgresClusterSpec.PARAMETER_NAME_PATTERN)) {
         problems.add("spec.parameters key '" + key + "' is not a lower-case postgresql.conf"
             + " setting name; fix or remove it");
       } else if (value == null) {

@@ -9,7 +9,9 @@
  * sets ("desired ⊆ actual", see {@code Drift}), deletes only the read-only Service and the
  * PodDisruptionBudget when a cluster shrinks to one instance, never touches PVCs or an existing
  * credentials Secret's data, and writes the status only when it changed. Reconciling an
- * unchanged cluster makes no write request. Create/update rather than server-side apply, so the
- * same code runs on the embedded mock API server.
+ * unchanged cluster makes no write request. Updates carry the cached resourceVersion (a 409 is
+ * retried); {@code RecentWrites} keeps a reconcile from repeating its own write while the cache
+ * still shows the version that write replaced. Create/update rather than server-side apply, so
+ * the same code runs on the embedded mock API server.
  */
 package io.pgoperator.app.postgres;
