@@ -101,6 +101,13 @@ final class SpecValidation {
           + " was written with, and a data directory cannot be downgraded; set"
           + " spec.postgresVersion to " + running + " or more, or restore a backup into a new"
           + " cluster");
+    } else if (running != null && wanted > running) {
+      // A new major version cannot read the old data directory; swapping the image would leave
+      // every instance crash-looping. Until the operator runs pg_upgrade, refuse and keep it running.
+      problems.add("spec.postgresVersion " + wanted + " is newer than " + running
+          + ", the major version the data of StatefulSet " + name(existing) + " was written with;"
+          + " the operator does not run pg_upgrade, so set spec.postgresVersion back to " + running
+          + ", or dump and restore into a new cluster on version " + wanted);
     }
   }
 

@@ -80,11 +80,14 @@ class SpecValidationTest {
   }
 
   @Test
-  void anUpgradeIsAccepted() {
+  void aMajorUpgradeIsRefusedUntilTheOperatorCanRunPgUpgrade() {
     PostgresCluster cluster = Clusters.full("orders");
     StatefulSet existing = running(cluster);
     cluster.getSpec().setPostgresVersion(17);
-    assertThat(SpecValidation.problems(cluster, existing)).isEmpty();
+    assertThat(SpecValidation.problems(cluster, existing)).singleElement().asString()
+        .startsWith("spec.postgresVersion 17 is newer than 16, the major version the data of"
+            + " StatefulSet shop/orders was written with")
+        .contains("set spec.postgresVersion back to 16");
   }
 
   @Test
