@@ -25,22 +25,23 @@ import org.junit.jupiter.api.Test;
 /** The shipped RBAC grants exactly what the operator uses, to its ServiceAccount only. */
 class DeployRbacTest {
 
-  private static final Set<String> READ_WRITE = Set.of("get", "list", "watch", "create", "update", "patch");
+  private static final Set<String> READ_WRITE = Set.of("get", "list", "watch", "create", "update");
 
   /**
-   * Every (group/resource → verbs) the operator uses across namespaces. Server-side apply is a
-   * patch; delete only where the operator deletes (the read-only Service and the PDB when
-   * instances drops to 1).
+   * Every (group/resource → verbs) the operator uses across namespaces: informers list and watch,
+   * children are created and updated (get only after a create conflict), never patched; status
+   * is updated through its subresource; delete only where the operator deletes (the read-only
+   * Service and the PDB when instances drops to 1); events are only created.
    */
   private static final Map<String, Set<String>> CLUSTER_WIDE = Map.of(
       "postgres.example.com/postgresclusters", Set.of("get", "list", "watch"),
-      "postgres.example.com/postgresclusters/status", Set.of("get", "update", "patch"),
+      "postgres.example.com/postgresclusters/status", Set.of("update"),
       "/secrets", READ_WRITE,
       "/configmaps", READ_WRITE,
       "/services", union(READ_WRITE, "delete"),
       "apps/statefulsets", READ_WRITE,
       "policy/poddisruptionbudgets", union(READ_WRITE, "delete"),
-      "/events", Set.of("create", "patch"));
+      "/events", Set.of("create"));
 
   /** Leader election, in the operator's own namespace only. */
   private static final Map<String, Set<String>> OWN_NAMESPACE = Map.of(

@@ -87,7 +87,7 @@ class OperatorRbacIT {
   }
 
   @Test
-  void appliesEveryChildKindItManagesAndDeletesOnlyServicesAndBudgets() {
+  void createsAndUpdatesEveryChildKindItManagesAndDeletesOnlyServicesAndBudgets() {
     Map<String, String> labels = Map.of("app.kubernetes.io/name", "rbac-check");
     HasMetadata[] children = {
         new SecretBuilder().withNewMetadata().withName("rbac-secret").withNamespace(namespace).endMetadata()
@@ -105,8 +105,13 @@ class OperatorRbacIT {
             .withNewSpec().withNewSelector().withMatchLabels(labels).endSelector()
             .withNewMaxUnavailable(1).endSpec().build()};
     for (HasMetadata child : children) {
-      operator.resource(child).fieldManager("pg-operator").forceConflicts().serverSideApply();
-      assertThat(operator.resource(child).get()).as(child.getKind()).isNotNull();
+      HasMetadata created = operator.resource(child).create();
+      created.getMetadata().setLabels(Map.of("updated", "true"));
+      operator.resource(created).update();
+      assertThat(operator.resource(child).get().getMetadata().getLabels()).as(child.getKind())
+          .containsEntry("updated", "true");
+      // The operator never patches (it creates and updates with drift detection).
+      assertForbidden(() -> operator.resource(child).fieldManager("pg-operator").forceConflicts().serverSideApply());
     }
     operator.resource(children[2]).delete();
     operator.resource(children[4]).delete();
