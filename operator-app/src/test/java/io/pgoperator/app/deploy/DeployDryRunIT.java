@@ -1,5 +1,7 @@
 package io.pgoperator.app.deploy;
 
+import io.pgoperator.runtime.testing.EnvtestDiagnostics;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static io.pgoperator.app.deploy.DeployManifests.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * admitted under the namespace's restricted Pod Security Standard, and the samples pass the CRD's
  * schema. No kubelet or controller-manager runs, so no pod ever starts.
  */
+@ExtendWith(EnvtestDiagnostics.class)
 class DeployDryRunIT {
 
   private static final Path INSTALL_YAML = DeployManifests.deployDir().resolve("install.yaml");

@@ -1,5 +1,7 @@
 package io.pgoperator.app.deploy;
 
+import io.pgoperator.runtime.testing.EnvtestDiagnostics;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static io.pgoperator.app.deploy.DeployManifests.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * The shipped RBAC on a real API server, acting as the operator's ServiceAccount through {@link
  * OperatorServiceAccount}: what the operator does is allowed, what it never does is a 403.
  */
+@ExtendWith(EnvtestDiagnostics.class)
 class OperatorRbacIT {
 
   private static Envtest envtest;

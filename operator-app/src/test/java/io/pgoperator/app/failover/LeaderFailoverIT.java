@@ -1,5 +1,7 @@
 package io.pgoperator.app.failover;
 
+import io.pgoperator.runtime.testing.EnvtestDiagnostics;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static io.pgoperator.app.failover.OperatorProcesses.LEASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * timings: who leads, who takes over after SIGKILL, SIGTERM and SIGSTOP, and who writes. Asserts
  * behaviour only; {@link FailoverBenchmark} measures how fast.
  */
+@ExtendWith(EnvtestDiagnostics.class)
 class LeaderFailoverIT {
 
   private static final Duration EXIT = Duration.ofSeconds(60);

@@ -1,5 +1,7 @@
 package io.pgoperator.app.postgres.children;
 
+import io.pgoperator.runtime.testing.EnvtestDiagnostics;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Every child of a real cluster object passes the API server's validation (no controllers
  * run here, so nothing is scheduled: this checks the objects, not PostgreSQL).
  */
+@ExtendWith(EnvtestDiagnostics.class)
 @Tag("envtest")
 class ChildrenAcceptedByApiServerIT {
 
