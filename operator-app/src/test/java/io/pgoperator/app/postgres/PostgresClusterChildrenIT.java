@@ -42,7 +42,7 @@ class PostgresClusterChildrenIT {
   @Test
   void aMinimalClusterGetsASecretAConfigMapTwoServicesAndAStatefulSet() throws Exception {
     op = OperatorHarness.start("pgc-minimal", Duration.ZERO);
-    PostgresCluster cluster = op.create(ItClusters.minimal("demo"));
+    PostgresCluster cluster = op.create(Clusters.minimalToCreate("demo"));
 
     PostgresCluster reconciled = op.awaitReconciled("demo");
 
@@ -113,7 +113,7 @@ class PostgresClusterChildrenIT {
   @Test
   void aFullClusterAlsoGetsAReadOnlyServiceAndADisruptionBudget() throws Exception {
     op = OperatorHarness.start("pgc-full", Duration.ZERO);
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
 
     PostgresCluster reconciled = op.awaitReconciled("orders");
 
@@ -158,7 +158,7 @@ class PostgresClusterChildrenIT {
   @Test
   void statusFollowsTheStatefulSetsReadyReplicas() throws Exception {
     op = OperatorHarness.start("pgc-status", Duration.ZERO);
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
 
     op.setReadyReplicas("orders", 1);
@@ -188,7 +188,7 @@ class PostgresClusterChildrenIT {
   @Test
   void reconcilingAnUnchangedClusterMakesNoRequestAtAll() throws Exception {
     op = OperatorHarness.start("pgc-idem", Duration.ofSeconds(1));
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
     op.setReadyReplicas("orders", 3);
     op.awaitCondition("orders", Conditions.READY, Conditions.TRUE, ClusterStatus.REASON_INSTANCES_READY);
@@ -213,7 +213,7 @@ class PostgresClusterChildrenIT {
   @Test
   void everyChildIsGarbageCollectableAndDeletingTheClusterMakesTheOperatorDeleteNothing() throws Exception {
     op = OperatorHarness.start("pgc-delete", Duration.ZERO);
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
     String uid = op.cluster("orders").getMetadata().getUid();
     Map<String, String> versions = op.childVersions();

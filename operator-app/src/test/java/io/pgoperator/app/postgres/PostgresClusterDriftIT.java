@@ -27,7 +27,7 @@ class PostgresClusterDriftIT {
   @BeforeEach
   void start() throws Exception {
     op = OperatorHarness.start("pgc-drift", Duration.ZERO);
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
   }
 

@@ -37,15 +37,15 @@ class PostgresClusterInvalidSpecIT {
   @Test
   void theApiServerRejectsWhatTheSchemaCanCatch() throws Exception {
     op = OperatorHarness.start("pgc-crd", Duration.ZERO);
-    PostgresCluster ownedParameter = ItClusters.minimal("owned");
+    PostgresCluster ownedParameter = Clusters.minimalToCreate("owned");
     ownedParameter.getSpec().setParameters(Map.of("port", "5433"));
     assertRejected(() -> op.create(ownedParameter), "operator-owned settings");
 
-    PostgresCluster badImage = ItClusters.minimal("image");
+    PostgresCluster badImage = Clusters.minimalToCreate("image");
     badImage.getSpec().setImage("Postgres:17");
     assertRejected(() -> op.create(badImage), "spec.image");
 
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
     assertRejected(() -> op.editCluster("orders", c -> {
       c.getSpec().getStorage().setSize("5Gi");
       return c;
@@ -59,7 +59,7 @@ class PostgresClusterInvalidSpecIT {
   @Test
   void aParameterValueSpanningLinesIsRefusedOnceAndTheRunningClusterIsLeftAlone() throws Exception {
     op = OperatorHarness.start("pgc-param", Duration.ZERO);
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
     Map<String, String> children = op.childVersions();
     double terminal = op.terminalErrors();
@@ -96,7 +96,7 @@ class PostgresClusterInvalidSpecIT {
   @Test
   void anImageReferenceTheSchemaLetsThroughIsRefusedBeforeAnythingIsCreated() throws Exception {
     op = OperatorHarness.start("pgc-image", Duration.ZERO);
-    PostgresCluster cluster = ItClusters.minimal("demo");
+    PostgresCluster cluster = Clusters.minimalToCreate("demo");
     cluster.getSpec().setImage("-bad-.example.com/postgres:17");
     double terminal = op.terminalErrors();
     op.create(cluster);
@@ -120,7 +120,7 @@ class PostgresClusterInvalidSpecIT {
   @Test
   void aClusterRecreatedWithSmallerStorageIsRefusedUntilItFitsTheVolumesThenAdoptsTheChildren() throws Exception {
     op = OperatorHarness.start("pgc-shrink", Duration.ZERO);
-    PostgresCluster original = ItClusters.minimal("demo");
+    PostgresCluster original = Clusters.minimalToCreate("demo");
     original.getSpec().getStorage().setSize("2Gi");
     op.create(original);
     op.awaitReconciled("demo");
@@ -153,7 +153,7 @@ class PostgresClusterInvalidSpecIT {
   @Test
   void aClusterRecreatedWithAnOlderMajorVersionIsRefused() throws Exception {
     op = OperatorHarness.start("pgc-downgrade", Duration.ZERO);
-    op.create(ItClusters.minimal("demo"));
+    op.create(Clusters.minimalToCreate("demo"));
     op.awaitReconciled("demo");
     double terminal = op.terminalErrors();
     double retries = op.retries();
@@ -178,7 +178,7 @@ class PostgresClusterInvalidSpecIT {
     try (var denial = ServiceCreateDenial.install(op)) {
       double terminal = op.terminalErrors();
       double retries = op.retries();
-      op.create(ItClusters.minimal("demo"));
+      op.create(Clusters.minimalToCreate("demo"));
 
       PostgresCluster failing = op.awaitCondition("demo", Conditions.RECONCILED, Conditions.FALSE,
           ClusterStatus.REASON_RECONCILE_ERROR);

@@ -31,7 +31,7 @@ class PostgresClusterRolloutIT {
   @Test
   void scalingUpAddsTheReadOnlyServiceAndTheBudgetAndScalingDownRemovesThem() throws Exception {
     op = OperatorHarness.start("pgc-scale", Duration.ZERO);
-    op.create(ItClusters.minimal("demo"));
+    op.create(Clusters.minimalToCreate("demo"));
     op.awaitReconciled("demo");
     String configHash = templateHash(op.statefulSet("demo"));
 
@@ -70,7 +70,7 @@ class PostgresClusterRolloutIT {
   @Test
   void changingParametersRewritesTheConfigAndRollsThePods() throws Exception {
     op = OperatorHarness.start("pgc-params", Duration.ZERO);
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
     String before = templateHash(op.statefulSet("orders"));
     String revisionBefore = op.statefulSet("orders").getMetadata().getResourceVersion();
@@ -94,7 +94,7 @@ class PostgresClusterRolloutIT {
   @Test
   void changingResourcesUpdatesTheContainersAndARemovedLimitIsRemoved() throws Exception {
     op = OperatorHarness.start("pgc-resources", Duration.ZERO);
-    op.create(ItClusters.full("orders"));
+    op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
 
     op.editCluster("orders", c -> {
@@ -116,7 +116,7 @@ class PostgresClusterRolloutIT {
   @Test
   void aLargerStorageSizeLeavesTheImmutableVolumeClaimTemplateAlone() throws Exception {
     op = OperatorHarness.start("pgc-grow", Duration.ZERO);
-    op.create(ItClusters.minimal("demo"));
+    op.create(Clusters.minimalToCreate("demo"));
     op.awaitReconciled("demo");
     String revision = op.statefulSet("demo").getMetadata().getResourceVersion();
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.Clusters;
 import org.junit.jupiter.api.Test;
 
 class ChildMetaTest {
@@ -29,18 +30,18 @@ class ChildMetaTest {
 
   @Test
   void ownerReferenceIsABlockingControllerReference() {
-    OwnerReference ref = ChildMeta.ownerReference(TestClusters.orders());
+    OwnerReference ref = ChildMeta.ownerReference(Clusters.full("orders"));
     assertThat(ref.getApiVersion()).isEqualTo("postgres.example.com/v1alpha1");
     assertThat(ref.getKind()).isEqualTo("PostgresCluster");
     assertThat(ref.getName()).isEqualTo("orders");
-    assertThat(ref.getUid()).isEqualTo(TestClusters.UID);
+    assertThat(ref.getUid()).isEqualTo(Clusters.UID);
     assertThat(ref.getController()).isTrue();
     assertThat(ref.getBlockOwnerDeletion()).isTrue();
   }
 
   @Test
   void clusterWithoutUidIsRefused() {
-    PostgresCluster cluster = TestClusters.orders();
+    PostgresCluster cluster = Clusters.full("orders");
     cluster.getMetadata().setUid(null);
     assertThatThrownBy(() -> ChildMeta.ownerReference(cluster))
         .isInstanceOf(IllegalArgumentException.class)

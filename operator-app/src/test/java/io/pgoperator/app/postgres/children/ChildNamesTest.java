@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.Clusters;
 import org.junit.jupiter.api.Test;
 
 class ChildNamesTest {
@@ -23,21 +24,21 @@ class ChildNamesTest {
 
   @Test
   void databaseAndOwnerDefaultToTheNameWithUnderscores() {
-    PostgresCluster cluster = TestClusters.cluster("billing-eu-1", 1);
+    PostgresCluster cluster = Clusters.minimal("billing-eu-1");
     assertThat(ChildNames.database(cluster)).isEqualTo("billing_eu_1");
     assertThat(ChildNames.owner(cluster)).isEqualTo("billing_eu_1");
   }
 
   @Test
   void explicitDatabaseAndOwnerWin() {
-    PostgresCluster cluster = TestClusters.orders();
+    PostgresCluster cluster = Clusters.full("orders");
     assertThat(ChildNames.database(cluster)).isEqualTo("orders");
     assertThat(ChildNames.owner(cluster)).isEqualTo("orders_app");
   }
 
   @Test
   void invalidIdentifierIsRefusedWithWhatToDo() {
-    PostgresCluster cluster = TestClusters.cluster("9lives", 1);
+    PostgresCluster cluster = Clusters.minimal("9lives");
     assertThatThrownBy(() -> ChildNames.database(cluster))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("shop/9lives")
@@ -50,6 +51,6 @@ class ChildNamesTest {
 
   @Test
   void primaryHostIsTheReadWriteServiceInTheClusterNamespace() {
-    assertThat(ChildNames.primaryHost(TestClusters.orders())).isEqualTo("orders-rw.shop.svc");
+    assertThat(ChildNames.primaryHost(Clusters.full("orders"))).isEqualTo("orders-rw.shop.svc");
   }
 }

@@ -1,5 +1,6 @@
 package io.pgoperator.app.postgres.children;
 
+import io.pgoperator.app.postgres.Clusters;
 import io.pgoperator.runtime.testing.EnvtestDiagnostics;
 import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +41,7 @@ class ChildrenAcceptedByApiServerIT {
 
   @Test
   void allChildrenOfAThreeInstanceClusterAreCreated() {
-    PostgresCluster template = TestClusters.orders();
+    PostgresCluster template = Clusters.full("orders");
     template.setMetadata(new ObjectMetaBuilder().withName("orders").withNamespace(namespace).build());
     PostgresCluster cluster = client.resource(template).inNamespace(namespace).create();
 

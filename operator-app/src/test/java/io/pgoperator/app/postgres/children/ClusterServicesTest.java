@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.pgoperator.app.postgres.Clusters;
 import org.junit.jupiter.api.Test;
 
 class ClusterServicesTest {
 
   @Test
   void headlessServiceListsEveryPodEvenBeforeReady() {
-    Service svc = ClusterServices.headless(TestClusters.orders());
+    Service svc = ClusterServices.headless(Clusters.full("orders"));
     assertThat(svc.getMetadata().getName()).isEqualTo("orders-pods");
     assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(svc.getSpec().getPublishNotReadyAddresses()).isTrue();
@@ -21,7 +22,7 @@ class ClusterServicesTest {
 
   @Test
   void readWriteServiceSelectsOnlyOrdinalZero() {
-    Service svc = ClusterServices.readWrite(TestClusters.orders());
+    Service svc = ClusterServices.readWrite(Clusters.full("orders"));
     assertThat(svc.getMetadata().getName()).isEqualTo("orders-rw");
     assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(svc.getSpec().getSelector())
@@ -33,9 +34,9 @@ class ClusterServicesTest {
 
   @Test
   void readOnlyServiceExistsOnlyWithReplicasAndSelectsAllInstances() {
-    assertThat(ClusterServices.readOnly(TestClusters.cluster("solo", 1))).isEmpty();
+    assertThat(ClusterServices.readOnly(Clusters.minimal("solo"))).isEmpty();
 
-    Service svc = ClusterServices.readOnly(TestClusters.orders()).orElseThrow();
+    Service svc = ClusterServices.readOnly(Clusters.full("orders")).orElseThrow();
     assertThat(svc.getMetadata().getName()).isEqualTo("orders-ro");
     assertThat(svc.getSpec().getSelector()).isEqualTo(ChildMeta.podSelector("orders"));
     assertPostgresPort(svc);
@@ -44,9 +45,9 @@ class ClusterServicesTest {
 
   @Test
   void allListsTheServicesTheClusterShouldHave() {
-    assertThat(ClusterServices.all(TestClusters.cluster("solo", 1)))
+    assertThat(ClusterServices.all(Clusters.minimal("solo")))
         .extracting(s -> s.getMetadata().getName()).containsExactly("solo-pods", "solo-rw");
-    assertThat(ClusterServices.all(TestClusters.orders()))
+    assertThat(ClusterServices.all(Clusters.full("orders")))
         .extracting(s -> s.getMetadata().getName())
         .containsExactly("orders-pods", "orders-rw", "orders-ro");
   }

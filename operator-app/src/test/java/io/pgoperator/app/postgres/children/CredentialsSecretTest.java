@@ -3,13 +3,14 @@ package io.pgoperator.app.postgres.children;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.pgoperator.app.postgres.Clusters;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CredentialsSecretTest {
 
   private final Secret secret =
-      CredentialsSecret.build(TestClusters.orders(), new Passwords(new Random(42)));
+      CredentialsSecret.build(Clusters.full("orders"), new Passwords(new Random(42)));
 
   @Test
   void secretIsNamedAndOwnedLikeEveryChild() {
@@ -19,7 +20,7 @@ class CredentialsSecretTest {
         .containsEntry("app.kubernetes.io/component", "credentials")
         .containsEntry("app.kubernetes.io/instance", "orders");
     assertThat(secret.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(TestClusters.UID));
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(Clusters.UID));
     assertThat(secret.getType()).isEqualTo("Opaque");
   }
 
@@ -42,13 +43,13 @@ class CredentialsSecretTest {
     assertThat(value("password")).isEqualTo(expected.next()).hasSizeGreaterThanOrEqualTo(24);
     assertThat(value("replication-password")).isEqualTo(expected.next())
         .isNotEqualTo(value("password"));
-    Secret again = CredentialsSecret.build(TestClusters.orders(), new Passwords(new Random(42)));
+    Secret again = CredentialsSecret.build(Clusters.full("orders"), new Passwords(new Random(42)));
     assertThat(again).isEqualTo(secret);
   }
 
   @Test
   void defaultsApplyWhenDatabaseAndOwnerAreUnset() {
-    Secret demo = CredentialsSecret.build(TestClusters.cluster("demo-app", 1),
+    Secret demo = CredentialsSecret.build(Clusters.minimal("demo-app"),
         new Passwords(new Random(1)));
     assertThat(CredentialsSecret.value(demo, "username")).isEqualTo("demo_app");
     assertThat(CredentialsSecret.value(demo, "database")).isEqualTo("demo_app");

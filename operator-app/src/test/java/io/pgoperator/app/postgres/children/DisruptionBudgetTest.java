@@ -3,18 +3,19 @@ package io.pgoperator.app.postgres.children;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.pgoperator.app.postgres.Clusters;
 import org.junit.jupiter.api.Test;
 
 class DisruptionBudgetTest {
 
   @Test
   void singleInstanceGetsNoBudget() {
-    assertThat(DisruptionBudget.build(TestClusters.cluster("solo", 1))).isEmpty();
+    assertThat(DisruptionBudget.build(Clusters.minimal("solo"))).isEmpty();
   }
 
   @Test
   void replicatedClusterAllowsOneInstanceDownAtATime() {
-    PodDisruptionBudget pdb = DisruptionBudget.build(TestClusters.orders()).orElseThrow();
+    PodDisruptionBudget pdb = DisruptionBudget.build(Clusters.full("orders")).orElseThrow();
     assertThat(pdb.getApiVersion()).isEqualTo("policy/v1");
     assertThat(pdb.getMetadata().getName()).isEqualTo("orders");
     assertThat(pdb.getMetadata().getOwnerReferences()).singleElement()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.Clusters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ class PostgresConfigTest {
 
   @Test
   void configMapIsNamedLabelledAndHoldsAllFiles() {
-    ConfigMap cm = PostgresConfig.build(TestClusters.orders());
+    ConfigMap cm = PostgresConfig.build(Clusters.full("orders"));
     assertThat(cm.getMetadata().getName()).isEqualTo("orders-config");
     assertThat(cm.getMetadata().getNamespace()).isEqualTo("shop");
     assertThat(cm.getMetadata().getLabels())
@@ -75,7 +76,7 @@ class PostgresConfigTest {
 
   @Test
   void scriptsCloneStandbysAndCreateTheReplicationRole() {
-    Map<String, String> data = PostgresConfig.build(TestClusters.orders()).getData();
+    Map<String, String> data = PostgresConfig.build(Clusters.full("orders")).getData();
     assertThat(data.get("bootstrap-replica.sh"))
         .contains("ordinal=\"${host##*-}\"", "$PGDATA/PG_VERSION",
             "pg_basebackup -h \"$PRIMARY_HOST\"", " -R -X stream");
@@ -85,8 +86,8 @@ class PostgresConfigTest {
 
   @Test
   void hashIsStableAndChangesWhenParametersChange() {
-    PostgresCluster a = TestClusters.orders();
-    PostgresCluster b = TestClusters.orders();
+    PostgresCluster a = Clusters.full("orders");
+    PostgresCluster b = Clusters.full("orders");
     String hash = PostgresConfig.contentHash(PostgresConfig.build(a));
     assertThat(PostgresConfig.contentHash(PostgresConfig.build(b))).isEqualTo(hash)
         .hasSize(64);
@@ -103,9 +104,9 @@ class PostgresConfigTest {
     Map<String, String> ba = new LinkedHashMap<>();
     ba.put("b_setting", "2");
     ba.put("a_setting", "1");
-    PostgresCluster x = TestClusters.orders();
+    PostgresCluster x = Clusters.full("orders");
     x.getSpec().setParameters(ab);
-    PostgresCluster y = TestClusters.orders();
+    PostgresCluster y = Clusters.full("orders");
     y.getSpec().setParameters(ba);
     assertThat(PostgresConfig.contentHash(PostgresConfig.build(x)))
         .isEqualTo(PostgresConfig.contentHash(PostgresConfig.build(y)));

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.Clusters;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class PostgresStatefulSetTest {
 
-  private final StatefulSet sts = PostgresStatefulSet.build(TestClusters.orders());
+  private final StatefulSet sts = PostgresStatefulSet.build(Clusters.full("orders"));
   private final PodSpec pod = sts.getSpec().getTemplate().getSpec();
   private final Container postgres = pod.getContainers().get(0);
   private final Container bootstrap = pod.getInitContainers().get(0);
@@ -30,7 +31,7 @@ class PostgresStatefulSetTest {
     assertThat(sts.getMetadata().getName()).isEqualTo("orders");
     assertThat(sts.getMetadata().getNamespace()).isEqualTo("shop");
     assertThat(sts.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(TestClusters.UID));
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(Clusters.UID));
     assertThat(sts.getSpec().getServiceName()).isEqualTo("orders-pods");
     assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
     assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
@@ -46,11 +47,11 @@ class PostgresStatefulSetTest {
     assertThat(postgres.getImage()).isEqualTo("postgres:16");
     assertThat(bootstrap.getImage()).isEqualTo("postgres:16");
 
-    PostgresCluster custom = TestClusters.orders();
+    PostgresCluster custom = Clusters.full("orders");
     custom.getSpec().setImage("registry.local/pg:16.4");
     assertThat(PostgresStatefulSet.build(custom).getSpec().getTemplate().getSpec()
         .getContainers().get(0).getImage()).isEqualTo("registry.local/pg:16.4");
-    assertThat(PostgresStatefulSet.build(TestClusters.cluster("demo", 1)).getSpec()
+    assertThat(PostgresStatefulSet.build(Clusters.minimal("demo")).getSpec()
         .getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("postgres:17");
   }
 
@@ -127,7 +128,7 @@ class PostgresStatefulSetTest {
     assertThat(postgres.getResources().getRequests())
         .containsEntry("cpu", new Quantity("500m")).containsEntry("memory", new Quantity("1Gi"));
     assertThat(postgres.getResources().getLimits()).containsEntry("memory", new Quantity("2Gi"));
-    assertThat(PostgresStatefulSet.build(TestClusters.cluster("demo", 1)).getSpec().getTemplate()
+    assertThat(PostgresStatefulSet.build(Clusters.minimal("demo")).getSpec().getTemplate()
         .getSpec().getContainers().get(0).getResources().getRequests()).isNullOrEmpty();
   }
 
@@ -137,7 +138,7 @@ class PostgresStatefulSetTest {
     assertThat(sts.getSpec().getVolumeClaimTemplates()).hasSize(1);
     assertThat(claim.getMetadata().getName()).isEqualTo("data");
     assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
-    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("standard");
     assertThat(claim.getSpec().getResources().getRequests())
         .containsExactly(entry("storage", new Quantity("10Gi")));
     assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
@@ -145,7 +146,7 @@ class PostgresStatefulSetTest {
     assertThat(sts.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenScaled())
         .isEqualTo("Retain");
 
-    PersistentVolumeClaim defaultClass = PostgresStatefulSet.build(TestClusters.cluster("d", 1))
+    PersistentVolumeClaim defaultClass = PostgresStatefulSet.build(Clusters.minimal("d"))
         .getSpec().getVolumeClaimTemplates().get(0);
     assertThat(defaultClass.getSpec().getStorageClassName()).isNull();
   }
@@ -179,21 +180,21 @@ class PostgresStatefulSetTest {
   void configHashAnnotationChangesOnlyWhenTheConfigChanges() {
     String hash = configHash(sts);
     assertThat(hash).isEqualTo(PostgresConfig.contentHash(
-        PostgresConfig.build(TestClusters.orders())));
-    assertThat(configHash(PostgresStatefulSet.build(TestClusters.orders()))).isEqualTo(hash);
+        PostgresConfig.build(Clusters.full("orders"))));
+    assertThat(configHash(PostgresStatefulSet.build(Clusters.full("orders")))).isEqualTo(hash);
 
-    PostgresCluster scaled = TestClusters.orders();
+    PostgresCluster scaled = Clusters.full("orders");
     scaled.getSpec().setInstances(5);
     assertThat(configHash(PostgresStatefulSet.build(scaled))).isEqualTo(hash);
 
-    PostgresCluster tuned = TestClusters.orders();
+    PostgresCluster tuned = Clusters.full("orders");
     tuned.getSpec().setParameters(Map.of("max_connections", "500"));
     assertThat(configHash(PostgresStatefulSet.build(tuned))).isNotEqualTo(hash);
   }
 
   @Test
   void sameClusterGivesAnEqualStatefulSet() {
-    assertThat(PostgresStatefulSet.build(TestClusters.orders())).isEqualTo(sts);
+    assertThat(PostgresStatefulSet.build(Clusters.full("orders"))).isEqualTo(sts);
   }
 
   private static String configHash(StatefulSet s) {
