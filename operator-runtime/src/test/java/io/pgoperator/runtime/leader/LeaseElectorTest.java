@@ -3,57 +3,11 @@ package io.pgoperator.runtime.leader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pgoperator.runtime.time.FakeClock;
-import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * The election protocol, run synchronously: a fake clock drives the timers and a fake API
- * answers (or holds) each request. Defaults: lease 15 s, renew deadline 10 s, retry 2 s.
- */
-class LeaseElectorTest {
-
-  private static final String ME = "me_1";
-  private static final String OTHER = "other_2";
-
-  private FakeClock clock;
-  private FakeLeaseApi.Store store;
-  private FakeLeaseApi api;
-  private RecordingListener listener;
-
-  @BeforeEach
-  void setUp() {
-    clock = new FakeClock();
-    store = new FakeLeaseApi.Store(clock);
-    api = new FakeLeaseApi(store);
-    listener = new RecordingListener();
-  }
-
-  private LeaderElectionConfig config() {
-    return LeaderElectionConfig.of("ns", "lease").withIdentity(ME);
-  }
-
-  private LeaseElector elector(LeaderElectionConfig config) {
-    LeaseElector elector = new LeaseElector(config, api, clock, new SimpleMeterRegistry(), max -> 0);
-    elector.addListener(listener);
-    return elector;
-  }
-
-  private LeaseElector started() {
-    LeaseElector elector = elector(config());
-    elector.start();
-    return elector;
-  }
-
-  private void advance(long millis) {
-    clock.advance(Duration.ofMillis(millis));
-  }
-
-  private LeaseRecord heldBy(String holder, Instant renewTime) {
-    return new LeaseRecord(holder, 15, renewTime, renewTime, 3, null);
-  }
+/** The election protocol, run synchronously on an {@link ElectorFixture}. */
+class LeaseElectorTest extends ElectorFixture {
 
   @Test
   void acquiresAnAbsentLeaseByCreatingIt() {
