@@ -1,26 +1,22 @@
 package io.pgoperator.app.failover;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.pgoperator.runtime.testing.EnvtestBinaries;
-import io.pgoperator.runtime.testing.EnvtestLogs;
+import io.pgoperator.runtime.testing.Crds;
+import io.pgoperator.runtime.testing.Envtest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 /**
  * A real etcd + kube-apiserver (the envtest binaries) that writes an audit log naming each
  * request's verb, resource, user agent and response code. The shared {@code Envtest}
  * cannot be given API server flags, so the benchmark, which runs in a JVM of its own, starts this
- * one instead.
+ * one instead (from the same binaries, through {@link Envtest#startApiServer}).
  */
 final class AuditedApiServer implements AutoCloseable {
 
@@ -50,7 +46,6 @@ final class AuditedApiServer implements AutoCloseable {
   }
 
   static AuditedApiServer start(Path dir) {
-    EnvtestBinaries binaries = EnvtestBinaries.locate();
     Path policy = dir.resolve("audit-policy.yaml");
     Path log = dir.resolve("audit.log");
     try {
@@ -60,22 +55,9 @@ final class AuditedApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the audit policy to " + policy, e);
     }
-    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withTestDir(binaries.baseDir().toString())
-        .withApiServerVersion(binaries.version())
-        .withOfflineMode(true)
-        .withUpdateKubeConfig(false)
-        .withStartupTimeout(120_000)
+    KubeAPIServer server = Envtest.startApiServer("audited", config -> config
         .withApiServerFlag("--audit-policy-file", policy.toAbsolutePath().toString())
-        .withApiServerFlag("--audit-log-path", log.toAbsolutePath().toString())
-        .build());
-    try {
-      server.start();
-    } catch (RuntimeException e) {
-      EnvtestLogs.printTail(System.err);
-      throw new IllegalStateException("the audited API server (v" + binaries.version() + ") did not start; logs: "
-          + EnvtestLogs.FILE.toAbsolutePath(), e);
-    }
+        .withApiServerFlag("--audit-log-path", log.toAbsolutePath().toString()));
     return new AuditedApiServer(server, new AuditLog(log));
   }
 
@@ -92,18 +74,7 @@ final class AuditedApiServer implements AutoCloseable {
   }
 
   void installCrd(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      for (HasMetadata object : client.load(in).items()) {
-        CustomResourceDefinition crd = (CustomResourceDefinition) object;
-        client.resource(crd).forceConflicts().serverSideApply();
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-            .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-                .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-                30, TimeUnit.SECONDS);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read CRD file " + file, e);
-    }
+    Crds.install(client, List.of(file));
   }
 
   @Override

@@ -2,17 +2,12 @@ package io.pgoperator.runtime.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A real etcd + kube-apiserver for tests (envtest), started once per test JVM and stopped at
@@ -44,22 +39,31 @@ public final class Envtest implements ApiServer {
   }
 
   private static Envtest start() {
+    return new Envtest(startApiServer("envtest", config -> config));
+  }
+
+  /**
+   * Starts etcd + kube-apiserver from the envtest binaries (offline, random ports, the user's
+   * kubeconfig left alone), for a test that needs a server of its own, e.g. with extra API server
+   * flags added by {@code customise}. {@code label} names the server when it does not start.
+   */
+  public static KubeAPIServer startApiServer(String label, UnaryOperator<KubeAPIServerConfigBuilder> customise) {
     EnvtestBinaries binaries = EnvtestBinaries.locate();
-    KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+    KubeAPIServer server = new KubeAPIServer(customise.apply(KubeAPIServerConfigBuilder.anAPIServerConfig()
         .withTestDir(binaries.baseDir().toString())
         .withApiServerVersion(binaries.version())
         .withOfflineMode(true)
         .withUpdateKubeConfig(false)
-        .withStartupTimeout(120_000)
+        .withStartupTimeout(120_000))
         .build());
     try {
       server.start();
     } catch (RuntimeException e) {
       EnvtestLogs.printTail(System.err);
-      throw new IllegalStateException("the envtest API server (v" + binaries.version() + ") did not start; logs: "
+      throw new IllegalStateException("the " + label + " API server (v" + binaries.version() + ") did not start; logs: "
           + EnvtestLogs.FILE.toAbsolutePath(), e);
     }
-    return new Envtest(server);
+    return server;
   }
 
   @Override
@@ -89,26 +93,12 @@ public final class Envtest implements ApiServer {
 
   /** Applies CRDs from YAML files (server-side) and waits until each is established. */
   public void installCrds(List<Path> files) {
-    for (Path file : files) {
-      try (InputStream in = Files.newInputStream(file)) {
-        for (HasMetadata object : client.load(in).items()) {
-          CustomResourceDefinition crd = (CustomResourceDefinition) object;
-          client.resource(crd).forceConflicts().serverSideApply();
-          awaitEstablished(crd.getMetadata().getName());
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot read CRD file " + file, e);
-      }
-    }
+    Crds.install(client, files);
   }
 
   /** Waits until the CRD with this name serves its resource. */
   public void awaitEstablished(String crdName) {
-    client.apiextensions().v1().customResourceDefinitions().withName(crdName)
-        .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-            && c.getStatus().getConditions().stream()
-                .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
-            Duration.ofSeconds(30).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    Crds.awaitEstablished(client, crdName);
   }
 
   private void stop() {
