@@ -18,26 +18,13 @@ import io.pgoperator.app.postgres.children.ChildMeta;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
 import io.pgoperator.app.postgres.children.PostgresConfig;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
-import io.pgoperator.runtime.testing.EnvtestDiagnostics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A minimal and a full cluster on the real API server: exactly the expected children, owned. */
-@ExtendWith(EnvtestDiagnostics.class)
-class PostgresClusterChildrenIT {
-
-  private OperatorHarness op;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (op != null) {
-      op.close();
-    }
-  }
+class PostgresClusterChildrenIT extends OperatorOnEnvtest {
 
   @Test
   void aMinimalClusterGetsASecretAConfigMapTwoServicesAndAStatefulSet() throws Exception {

@@ -8,32 +8,21 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.pgoperator.app.postgres.children.ChildMeta;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
 import io.pgoperator.app.postgres.children.PostgresConfig;
-import io.pgoperator.runtime.testing.EnvtestDiagnostics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Someone edits or deletes a child; the controller puts it back, except the credentials' data. */
-@ExtendWith(EnvtestDiagnostics.class)
-class PostgresClusterDriftIT {
-
-  private OperatorHarness op;
+class PostgresClusterDriftIT extends OperatorOnEnvtest {
 
   @BeforeEach
   void start() throws Exception {
     op = OperatorHarness.start("pgc-drift", Duration.ZERO);
     op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    op.close();
   }
 
   @Test

@@ -9,30 +9,17 @@ import io.pgoperator.api.v1alpha1.Conditions;
 import io.pgoperator.api.v1alpha1.Phase;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.runtime.testing.Await;
-import io.pgoperator.runtime.testing.EnvtestDiagnostics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Bad input loses nothing. What the CRD can reject, the API server rejects; what it cannot
  * (checks against the running StatefulSet, parameter values, strict image references), the
  * controller reports as InvalidSpec with a Warning event, touches nothing and does not retry.
  */
-@ExtendWith(EnvtestDiagnostics.class)
-class PostgresClusterInvalidSpecIT {
-
-  private OperatorHarness op;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (op != null) {
-      op.close();
-    }
-  }
+class PostgresClusterInvalidSpecIT extends OperatorOnEnvtest {
 
   @Test
   void theApiServerRejectsWhatTheSchemaCanCatch() throws Exception {

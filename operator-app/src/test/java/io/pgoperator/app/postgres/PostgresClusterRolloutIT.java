@@ -9,24 +9,13 @@ import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.api.v1alpha1.ResourcesSpec;
 import io.pgoperator.app.postgres.children.PostgresConfig;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
-import io.pgoperator.runtime.testing.EnvtestDiagnostics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Changing instances, parameters or resources rolls out to the StatefulSet and its company. */
-@ExtendWith(EnvtestDiagnostics.class)
-class PostgresClusterRolloutIT {
-
-  private OperatorHarness op;
-
-  @AfterEach
-  void stop() throws Exception {
-    op.close();
-  }
+class PostgresClusterRolloutIT extends OperatorOnEnvtest {
 
   @Test
   void scalingUpAddsTheReadOnlyServiceAndTheBudgetAndScalingDownRemovesThem() throws Exception {
