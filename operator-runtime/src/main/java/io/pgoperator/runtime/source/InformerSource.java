@@ -79,6 +79,7 @@ public final class InformerSource<T extends HasMetadata> {
       }
     }
     for (SharedIndexInformer<T> informer : informers) {
+      informer.itemStore(new LeanItemStore<>());
       informer.exceptionHandler((started, error) -> {
         log.warn("informer for {} failed ({}); retrying: {}", name, started ? "watching" : "initial list", error.toString());
         return true;

@@ -1,0 +1,65 @@
+package io.pgoperator.runtime.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgoperator.runtime.kube.KubeClients;
+import io.pgoperator.runtime.reconcile.Request;
+import io.pgoperator.runtime.testing.Await;
+import io.pgoperator.runtime.testing.Envtest;
+import io.pgoperator.runtime.testing.EnvtestDiagnostics;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What an informer source caches, on a real API server (which keeps managedFields). */
+@ExtendWith(EnvtestDiagnostics.class)
+class InformerCacheEnvtestIT {
+
+  private final Envtest server = Envtest.get();
+  private final Vertx vertx = Vertx.vertx();
+  private final KubernetesClient client = KubeClients.create(vertx, server.config());
+  private InformerSource<ConfigMap> source;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (source != null) {
+      vertx.runOnContext(v -> source.stop());
+    }
+    client.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void cachesObjectsWithoutManagedFieldsAndUpdatesFromTheCacheKeepTheServersOwn() throws Exception {
+    String namespace = server.createNamespace("cache");
+    server.client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("applied").withLabels(Map.of("app", "x")).endMetadata()
+        .addToData("k", "v").build()).fieldManager("someone").serverSideApply();
+    List<Request> delivered = new CopyOnWriteArrayList<>();
+    source = new InformerSource<>(client, ConfigMap.class, List.of(namespace), Map.of("app", "x"), KeyMapper.self());
+    vertx.runOnContext(v -> source.start(vertx.getOrCreateContext(), (key, live) -> delivered.add(key)));
+
+    Await.until("the source synced and delivered the object", () -> source.hasSynced()
+        && delivered.contains(new Request(namespace, "applied")));
+    ConfigMap cached = source.get(new Request(namespace, "applied"));
+    assertThat(cached.getData()).containsEntry("k", "v");
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(server.client().configMaps().inNamespace(namespace).withName("applied").get()
+        .getMetadata().getManagedFields()).extracting("manager").contains("someone");
+
+    ConfigMap changed = new ConfigMapBuilder(cached).addToData("k", "changed").build();
+    server.client().resource(changed).update();
+    ConfigMap stored = server.client().configMaps().inNamespace(namespace).withName("applied").get();
+    assertThat(stored.getData()).containsEntry("k", "changed");
+    assertThat(stored.getMetadata().getManagedFields()).as("an update without managedFields keeps them")
+        .extracting("manager").contains("someone");
+  }
+}
