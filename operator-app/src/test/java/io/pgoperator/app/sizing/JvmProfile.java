@@ -74,6 +74,11 @@ record JvmProfile(String name, String container, List<String> flags) {
     return List.copyOf(words.subList(1, jar));
   }
 
+  /** This profile with more flags, which win over its own. */
+  JvmProfile with(String... extra) {
+    return new JvmProfile(name, container, with(flags, extra));
+  }
+
   /** Later flags win in HotSpot, so the additions override the image's where they overlap. */
   private static List<String> with(List<String> image, String... extra) {
     List<String> flags = new ArrayList<>(image);

@@ -2,6 +2,7 @@
 // mvn -B -pl operator-app -am verify -Dit.test=SizingBenchmark -Dgroups=benchmark -DexcludedGroups= \
 //   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
 // Options: -Dsizing.profiles=small,medium,large -Dsizing.clusters=0,100,1000 -Dsizing.idle-seconds=30
+//          -Dsizing.extra-flags="-XX:MaxHeapFreeRatio=20 ..." (appended to every profile's JVM flags)
 //          -Dsizing.diagnose=true (adds -XX:NativeMemoryTracking=summary; writes per step to target/sizing/:
 //          jcmd VM.native_memory summary, Thread.print, GC.class_histogram, and what the cached objects cost)
 package io.pgoperator.app.sizing;
@@ -53,6 +54,10 @@ class SizingBenchmark {
         .map(s -> Integer.parseInt(s.trim())).sorted().toList();
     Duration idle = Duration.ofSeconds(Long.getLong("sizing.idle-seconds", 30));
     boolean diagnose = Boolean.getBoolean("sizing.diagnose");
+    String extra = System.getProperty("sizing.extra-flags", "").trim();
+    if (!extra.isEmpty()) {
+      profiles = profiles.stream().map(p -> p.with(extra.split("\\s+"))).toList();
+    }
 
     Files.createDirectories(DIR);
     Path kubeconfig = DIR.resolve("kubeconfig.yaml");
