@@ -1,0 +1,188 @@
+package io.pgoperator.app.sizing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.api.v1alpha1.PostgresClusterSpec;
+import io.pgoperator.api.v1alpha1.StorageSpec;
+import io.pgoperator.app.postgres.children.ChildMeta;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * PostgresClusters in one namespace, created by a few threads at once, and how many of them the
+ * operator has reconciled (status.observedGeneration = generation). Envtest has no kubelet and no
+ * garbage collector: the children stay objects in etcd, which is all the operator caches.
+ */
+final class ClusterLoad {
+
+  private static final int THREADS = 4;
+  private static final Duration POLL = Duration.ofSeconds(1);
+  private static final Map<String, String> MANAGED = Map.of(ChildMeta.MANAGED_BY, ChildMeta.OPERATOR);
+
+  private final KubernetesClient admin;
+  private final String namespace;
+  private int created;
+
+  ClusterLoad(KubernetesClient admin, String namespace) {
+    this.admin = admin;
+    this.namespace = namespace;
+  }
+
+  int created() {
+    return created;
+  }
+
+  /** Creates clusters until there are {@code total}: {@code pg-<created+1> .. pg-<total>}. */
+  void growTo(int total) {
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      List<Future<?>> pending = new ArrayList<>();
+      for (int i = created + 1; i <= total; i++) {
+        String name = String.format("pg-%04d", i);
+        pending.add(pool.submit(() -> admin.resource(cluster(name)).create()));
+      }
+      for (Future<?> f : pending) {
+        f.get();
+      }
+      created = total;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create PostgresClusters in " + namespace + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted creating PostgresClusters", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One instance on 1Gi: the smallest valid cluster. */
+  private PostgresCluster cluster(String name) {
+    PostgresClusterSpec spec = new PostgresClusterSpec();
+    spec.setInstances(1);
+    spec.setStorage(new StorageSpec("1Gi", null));
+    PostgresCluster cluster = new PostgresCluster();
+    cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    cluster.setSpec(spec);
+    return cluster;
+  }
+
+  /**
+   * Polls (once a second, from the API server's watch cache) until every created cluster is
+   * reconciled; checks {@code operator} is alive on each round, so a crash ends the wait at once.
+   */
+  void awaitReconciled(OperatorProcess operator, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    int reconciled = reconciled();
+    while (reconciled < created) {
+      operator.requireAlive("the reconcile of " + created + " PostgresClusters");
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("after " + deadline + " only " + reconciled + " of " + created
+            + " PostgresClusters in " + namespace + " are reconciled; operator log: " + operator.log().toAbsolutePath());
+      }
+      sleep(POLL);
+      reconciled = reconciled();
+    }
+  }
+
+  int reconciled() {
+    return (int) admin.resources(PostgresCluster.class).inNamespace(namespace)
+        .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems().stream()
+        .filter(c -> c.getStatus() != null && c.getStatus().getObservedGeneration() != null
+            && Objects.equals(c.getStatus().getObservedGeneration(), c.getMetadata().getGeneration()))
+        .count();
+  }
+
+  /** The objects the operator created and caches (its informers select the same label). */
+  int children() {
+    return childLists().stream().mapToInt(List::size).sum();
+  }
+
+  private List<List<? extends HasMetadata>> childLists() {
+    return List.of(
+        admin.apps().statefulSets().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
+        admin.services().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
+        admin.configMaps().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
+        admin.secrets().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
+        admin.policy().v1().podDisruptionBudget().inNamespace(namespace).withLabels(MANAGED).list().getItems());
+  }
+
+  /**
+   * What the cached objects cost, measured in this JVM on the same typed fabric8 objects the
+   * informers hold: per kind, how many and their average JSON size, whole and without
+   * metadata.managedFields (which the API server adds and the operator never reads); then the
+   * heap those objects retain, before and after dropping managedFields (used heap after a full GC,
+   * so approximate to a few MiB).
+   */
+  String cacheCost() {
+    long before = usedAfterGc();
+    List<List<? extends HasMetadata>> kinds = new ArrayList<>(childLists());
+    kinds.add(0, admin.resources(PostgresCluster.class).inNamespace(namespace).list().getItems());
+    long withManagedFields = usedAfterGc() - before;
+    StringBuilder out = new StringBuilder(String.format("%-22s %6s %12s %22s%n", "kind", "count", "avg JSON B",
+        "without managedFields"));
+    for (List<? extends HasMetadata> items : kinds) {
+      if (items.isEmpty()) {
+        continue;
+      }
+      long whole = 0;
+      long stripped = 0;
+      for (HasMetadata item : items) {
+        whole += Serialization.asJson(item).length();
+        item.getMetadata().setManagedFields(null);
+        stripped += Serialization.asJson(item).length();
+      }
+      out.append(String.format("%-22s %6d %12d %22d%n", items.get(0).getKind(), items.size(), whole / items.size(),
+          stripped / items.size()));
+    }
+    long withoutManagedFields = usedAfterGc() - before;
+    out.append(String.format("heap retained by these objects: %.1f MiB; without managedFields: %.1f MiB%n",
+        withManagedFields / 1048576.0, withoutManagedFields / 1048576.0));
+    if (kinds.isEmpty()) {
+      throw new IllegalStateException("unreachable: keeps the lists alive until here");
+    }
+    return out.toString();
+  }
+
+  private static long usedAfterGc() {
+    Runtime rt = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  /**
+   * Deletes the clusters, their children and the namespace. Without a garbage collector or a
+   * namespace controller nothing else would, and the next profile's lists would be slower.
+   */
+  void deleteAll() {
+    admin.resources(PostgresCluster.class).inNamespace(namespace).delete();
+    admin.apps().statefulSets().inNamespace(namespace).withLabels(MANAGED).delete();
+    admin.services().inNamespace(namespace).withLabels(MANAGED).delete();
+    admin.configMaps().inNamespace(namespace).withLabels(MANAGED).delete();
+    admin.secrets().inNamespace(namespace).withLabels(MANAGED).delete();
+    admin.policy().v1().podDisruptionBudget().inNamespace(namespace).withLabels(MANAGED).delete();
+    admin.v1().events().inNamespace(namespace).delete();
+    admin.namespaces().withName(namespace).delete();
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
