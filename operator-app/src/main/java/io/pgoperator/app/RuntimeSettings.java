@@ -2,7 +2,6 @@ package io.pgoperator.app;
 
 import io.pgoperator.app.cli.OperatorOptions;
 import io.pgoperator.runtime.RuntimeOptions;
-import io.pgoperator.runtime.http.BindAddress;
 import io.pgoperator.runtime.leader.LeaderElectionConfig;
 import java.util.Optional;
 
@@ -13,8 +12,8 @@ final class RuntimeSettings {
 
   static RuntimeOptions from(OperatorOptions options) {
     return new RuntimeOptions(
-        BindAddress.parse(options.healthProbeBindAddress()),
-        BindAddress.parse(options.metricsBindAddress()),
+        options.healthProbeAddress(),
+        options.metricsAddress(),
         leaderElection(options),
         options.watchNamespaces(),
         options.maxConcurrentReconciles(),

@@ -136,24 +136,12 @@ public final class OperatorRuntime {
     });
   }
 
-  public Vertx vertx() {
-    return vertx;
-  }
-
   public KubernetesClient client() {
     return client;
   }
 
   public Leadership leadership() {
     return leadership;
-  }
-
-  public HealthChecks healthz() {
-    return healthz;
-  }
-
-  public HealthChecks readyz() {
-    return readyz;
   }
 
   public int probePort() {

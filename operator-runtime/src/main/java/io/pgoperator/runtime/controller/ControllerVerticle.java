@@ -69,12 +69,6 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     this.registry = registry;
   }
 
-  /** For tests: a clock other than the Vert.x one. Call before deployment. */
-  public ControllerVerticle withClock(Clock clock) {
-    this.clock = clock;
-    return this;
-  }
-
   public String name() {
     return options.name();
   }
@@ -90,9 +84,7 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
 
   @Override
   public Future<?> start() {
-    if (clock == null) {
-      clock = new VertxClock(vertx);
-    }
+    clock = new VertxClock(vertx);
     queue = new WorkQueue<>(options.name(), clock, RateLimiters.controllerDefault(clock),
         new MicrometerWorkQueueMetrics(registry, options.name(), options.name(), clock));
     metrics = new ControllerMetrics(registry, options.name(), options.maxConcurrentReconciles());
