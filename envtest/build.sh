@@ -1,120 +1,160 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes test binaries (etcd, kube-apiserver, kubectl) from the
-# published Go modules and installs them where io.fabric8:kube-api-test looks:
+# Builds every external binary the test suite runs, from published Go modules, into one cache:
 #   ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-<os>-<arch>/{etcd,kube-apiserver,kubectl}
-# Idempotent: exits at once when the three binaries are already there.
-# Versions: k8s-version.txt (Kubernetes, must match go.mod) and etcd/go.mod (etcd).
+#   ${KUBE_API_TEST_DIR:-~/.kubeapitest}/prometheus/<version>-<os>-<arch>/{prometheus,promtool}
+# The k8s/ layout is the one io.fabric8:kube-api-test expects; the tests look for prometheus/
+# beside it (io.pgoperator.runtime.testing.TestBinaries).
+# Idempotent: a set whose binaries are all there is skipped; exits at once when both are.
+# Versions: k8s-version.txt (Kubernetes, must match go.mod), etcd/go.mod (etcd),
+# prometheus/version.txt (Prometheus, must match prometheus/go.mod).
+# Needs Go (>= 1.26.7, from prometheus/go.mod) and the Go module proxy; no root, no apt.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-K8S_VERSION="$(tr -d '[:space:]' < "$here/k8s-version.txt")"
-if [[ ! "$K8S_VERSION" =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]]; then
-  echo "envtest: error: $here/k8s-version.txt must hold a plain version like 1.34.10, got '$K8S_VERSION'" >&2
-  exit 1
-fi
-K8S_MAJOR="${BASH_REMATCH[1]}"
-K8S_MINOR="${BASH_REMATCH[2]}"
+fail() { echo "envtest: error: $*" >&2; exit 1; }
+
+plain_version() { # file -> its one line, checked to be a plain X.Y.Z
+  local v
+  v="$(tr -d '[:space:]' < "$1")"
+  [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "$1 must hold a plain version like 1.2.3, got '$v'"
+  echo "$v"
+}
+
+K8S_VERSION="$(plain_version "$here/k8s-version.txt")"
+PROMETHEUS_VERSION="$(plain_version "$here/prometheus/version.txt")"
 
 case "$(uname -s)" in
   Linux) os=linux ;;
   Darwin) os=darwin ;;
-  *) echo "envtest: error: unsupported OS $(uname -s)" >&2; exit 1 ;;
+  *) fail "unsupported OS $(uname -s)" ;;
 esac
 case "$(uname -m)" in
   x86_64|amd64) arch=amd64 ;;
   aarch64|arm64) arch=arm64 ;;
-  *) echo "envtest: error: unsupported architecture $(uname -m)" >&2; exit 1 ;;
+  *) fail "unsupported architecture $(uname -m)" ;;
 esac
 
 base="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
-k8s_dir="$base/k8s"
-target="$k8s_dir/$K8S_VERSION-$os-$arch"
-binaries=(etcd kube-apiserver kubectl)
+k8s_target="$base/k8s/$K8S_VERSION-$os-$arch"
+prometheus_target="$base/prometheus/$PROMETHEUS_VERSION-$os-$arch"
+k8s_binaries=(etcd kube-apiserver kubectl)
+prometheus_binaries=(prometheus promtool)
 
-installed() {
-  local b
-  for b in "${binaries[@]}"; do
-    [[ -f "$target/$b" && -x "$target/$b" ]] || return 1
+installed() { # dir binary... -> all there and executable
+  local dir="$1" b
+  shift
+  for b in "$@"; do
+    [[ -f "$dir/$b" && -x "$dir/$b" ]] || return 1
   done
 }
 
-if installed; then
-  echo "envtest: binaries for Kubernetes v$K8S_VERSION already present in $target"
-  exit 0
-fi
+k8s_installed() { installed "$k8s_target" "${k8s_binaries[@]}"; }
+prometheus_installed() { installed "$prometheus_target" "${prometheus_binaries[@]}"; }
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "envtest: error: 'go' not found on PATH; install Go >= 1.25 to build the Kubernetes test binaries" >&2
-  exit 1
-fi
+all_present() {
+  k8s_installed && prometheus_installed || return 1
+  echo "envtest: Kubernetes v$K8S_VERSION binaries present in $k8s_target"
+  echo "envtest: Prometheus v$PROMETHEUS_VERSION binaries present in $prometheus_target"
+}
 
-mod_version="$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ { print $2 } $1 == "require" && $2 == "k8s.io/kubernetes" { print $3 }' "$here/go.mod" | head -n1)"
-if [[ "$mod_version" != "v$K8S_VERSION" ]]; then
-  echo "envtest: error: k8s-version.txt says $K8S_VERSION but go.mod requires k8s.io/kubernetes ${mod_version:-<none>}" >&2
-  exit 1
-fi
+all_present && exit 0
 
-# Lock and scratch space live beside k8s/ (same filesystem, so the final rename
-# is atomic) to keep k8s/ free of anything but version directories.
+command -v go >/dev/null 2>&1 ||
+  fail "'go' not found on PATH; install Go >= 1.26.7 to build the test binaries (Kubernetes, etcd, Prometheus)"
+
+# Lock and scratch space live in the cache (same filesystem, so the final renames are atomic),
+# outside the version directories, which hold nothing but the binaries.
 work="$base/.envtest-build"
-mkdir -p "$k8s_dir" "$work"
+mkdir -p "$base/k8s" "$base/prometheus" "$work"
 
 # Serialise concurrent runs (e.g. parallel test JVMs); re-check after the wait.
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$work/lock"
   flock 9
-  if installed; then
-    echo "envtest: binaries for Kubernetes v$K8S_VERSION already present in $target"
-    exit 0
-  fi
+  all_present && exit 0
 fi
 
-tmp="$(mktemp -d "$work/$K8S_VERSION.XXXXXX")"
-cleanup() { rm -rf "$tmp"; }
-trap cleanup EXIT
-
 export CGO_ENABLED=0 GOOS="$os" GOARCH="$arch"
-# Ignore GOFLAGS from the environment (e.g. -mod=vendor); go.sum is complete.
+# Ignore GOFLAGS from the environment (e.g. -mod=vendor); every go.sum is complete.
 export GOFLAGS="-mod=readonly"
 build_flags=(-trimpath -buildvcs=false)
 
-start=$SECONDS
+tmp=""
+cleanup() { if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi; }
+trap cleanup EXIT
 
-cd "$here/etcd"
-etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
-echo "envtest: building etcd $etcd_version (first time takes a few minutes)..."
-go build "${build_flags[@]}" -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3
+# Moves the finished scratch directory $tmp to $1 with renames, so a version directory holds
+# exactly its binaries and is never seen half-written.
+install_tmp() {
+  local target="$1" old=""
+  chmod 0755 "$tmp" "$tmp"/*
+  if [[ -e "$target" ]]; then
+    old="$tmp.old"
+    mv "$target" "$old"
+  fi
+  mv "$tmp" "$target"
+  tmp=""
+  if [[ -n "$old" ]]; then rm -rf "$old"; fi
+}
 
-cd "$here"
-build_date="$(go list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' k8s.io/kubernetes)"
-ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  ldflags+=" -X $pkg.gitVersion=v$K8S_VERSION"
-  ldflags+=" -X $pkg.gitMajor=$K8S_MAJOR"
-  ldflags+=" -X $pkg.gitMinor=$K8S_MINOR"
-  ldflags+=" -X $pkg.gitTreeState=clean"
-  if [[ -n "$build_date" ]]; then ldflags+=" -X $pkg.buildDate=$build_date"; fi
-done
+build_kubernetes() {
+  local mod_version etcd_version build_date ldflags pkg major minor start=$SECONDS
+  mod_version="$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ { print $2 } $1 == "require" && $2 == "k8s.io/kubernetes" { print $3 }' "$here/go.mod" | head -n1)"
+  [[ "$mod_version" == "v$K8S_VERSION" ]] ||
+    fail "k8s-version.txt says $K8S_VERSION but go.mod requires k8s.io/kubernetes ${mod_version:-<none>}"
+  IFS=. read -r major minor _ <<< "$K8S_VERSION"
+  tmp="$(mktemp -d "$work/k8s-$K8S_VERSION.XXXXXX")"
 
-echo "envtest: building kube-apiserver v$K8S_VERSION (first time takes several minutes)..."
-go build "${build_flags[@]}" -ldflags "$ldflags" -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+  cd "$here/etcd"
+  etcd_version="$(go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)"
+  echo "envtest: building etcd $etcd_version (first time takes a few minutes)..."
+  go build "${build_flags[@]}" -ldflags "-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3
 
-echo "envtest: building kubectl v$K8S_VERSION..."
-go build "${build_flags[@]}" -ldflags "$ldflags" -o "$tmp/kubectl" k8s.io/kubernetes/cmd/kubectl
+  cd "$here"
+  build_date="$(go list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' k8s.io/kubernetes)"
+  ldflags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=v$K8S_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    ldflags+=" -X $pkg.gitTreeState=clean"
+    if [[ -n "$build_date" ]]; then ldflags+=" -X $pkg.buildDate=$build_date"; fi
+  done
+  echo "envtest: building kube-apiserver v$K8S_VERSION (first time takes several minutes)..."
+  go build "${build_flags[@]}" -ldflags "$ldflags" -o "$tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+  echo "envtest: building kubectl v$K8S_VERSION..."
+  go build "${build_flags[@]}" -ldflags "$ldflags" -o "$tmp/kubectl" k8s.io/kubernetes/cmd/kubectl
 
-chmod 0755 "$tmp" "$tmp"/etcd "$tmp"/kube-apiserver "$tmp"/kubectl
+  install_tmp "$k8s_target"
+  echo "envtest: Kubernetes v$K8S_VERSION built in $((SECONDS - start))s, installed in $k8s_target"
+}
 
-# Swap the finished directory into place with renames, so the target holds
-# exactly the three binaries and is never seen half-written.
-old=""
-if [[ -e "$target" ]]; then
-  old="$tmp.old"
-  mv "$target" "$old"
+build_prometheus() {
+  local module_version ldflags start=$SECONDS
+  cd "$here/prometheus"
+  module_version="$(go list -m -f '{{.Version}}' github.com/prometheus/prometheus)"
+  # The module is versioned v0.MINOR.PATCH for Prometheus v3.MINOR.PATCH; its VERSION file says which.
+  [[ "$(tr -d '[:space:]' < "$(go list -m -f '{{.Dir}}' github.com/prometheus/prometheus)/VERSION")" == "$PROMETHEUS_VERSION" ]] ||
+    fail "prometheus/version.txt says $PROMETHEUS_VERSION but prometheus/go.mod requires github.com/prometheus/prometheus $module_version"
+  tmp="$(mktemp -d "$work/prometheus-$PROMETHEUS_VERSION.XXXXXX")"
+  ldflags="-s -w -X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION"
+  ldflags+=" -X github.com/prometheus/common/version.Branch=$module_version"
+  # remove_all_sd leaves out the cloud service discoveries (static and file configs stay): the
+  # tests scrape fixed targets, and the build takes a fraction of the time.
+  echo "envtest: building promtool and prometheus v$PROMETHEUS_VERSION (first time takes several minutes)..."
+  go build "${build_flags[@]}" -tags remove_all_sd -ldflags "$ldflags" -o "$tmp/promtool" github.com/prometheus/prometheus/cmd/promtool
+  go build "${build_flags[@]}" -tags remove_all_sd -ldflags "$ldflags" -o "$tmp/prometheus" github.com/prometheus/prometheus/cmd/prometheus
+
+  install_tmp "$prometheus_target"
+  echo "envtest: Prometheus v$PROMETHEUS_VERSION built in $((SECONDS - start))s, installed in $prometheus_target"
+}
+
+if k8s_installed; then
+  echo "envtest: Kubernetes v$K8S_VERSION binaries present in $k8s_target"
+else
+  build_kubernetes
 fi
-mv "$tmp" "$target"
-if [[ -n "$old" ]]; then rm -rf "$old"; fi
-trap - EXIT
-
-echo "envtest: built in $((SECONDS - start))s"
-echo "envtest: binaries for Kubernetes v$K8S_VERSION installed in $target"
+if prometheus_installed; then
+  echo "envtest: Prometheus v$PROMETHEUS_VERSION binaries present in $prometheus_target"
+else
+  build_prometheus
+fi

@@ -13,6 +13,7 @@ import io.pgoperator.runtime.testing.Await;
 import io.pgoperator.runtime.testing.Envtest;
 import io.pgoperator.runtime.testing.EnvtestBinaries;
 import io.pgoperator.runtime.testing.EnvtestDiagnostics;
+import io.pgoperator.runtime.testing.PrometheusBinaries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -34,14 +35,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A real Prometheus (Debian's {@code prometheus} package, installed by .ci/run) scrapes a running
+ * A real Prometheus (built by envtest/build.sh, found by {@link PrometheusBinaries}) scrapes a running
  * operator and loads the shipped alert rules; the test reads the results through Prometheus's
  * HTTP API, as a dashboard would.
  */
 @ExtendWith(EnvtestDiagnostics.class)
 class PrometheusScrapeIT {
-
-  private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final KubernetesSerialization json = new KubernetesSerialization();
@@ -61,8 +60,7 @@ class PrometheusScrapeIT {
 
   @Test
   void scrapesTheOperatorAndLoadsTheAlertRules() throws Exception {
-    assertThat(PROMETHEUS).as("Prometheus is missing: install Debian's prometheus package"
-        + " (apt-get install prometheus), as .ci/run does").isExecutable();
+    Path prometheusBinary = PrometheusBinaries.prometheus();
     Envtest envtest = Envtest.get();
     envtest.installCrds(List.of(EnvtestBinaries.repositoryRoot().resolve("deploy/crd/postgresclusters.postgres.example.com-v1.yml")));
     String namespace = envtest.createNamespace("prometheus");
@@ -91,7 +89,7 @@ class PrometheusScrapeIT {
             static_configs:
               - targets: ['127.0.0.1:%d']
         """.formatted(rules.toAbsolutePath(), runtime.metricsPort()));
-    prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + config.toAbsolutePath(),
+    prometheus = new ProcessBuilder(prometheusBinary.toString(), "--config.file=" + config.toAbsolutePath(),
         "--storage.tsdb.path=" + Files.createTempDirectory(dir, "tsdb").toAbsolutePath(),
         "--web.listen-address=127.0.0.1:" + port)
         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();

@@ -4,6 +4,7 @@ import static io.pgoperator.runtime.http.TestHttp.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgoperator.runtime.http.TestHttp;
+import io.pgoperator.runtime.testing.PrometheusBinaries;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class MetricsSetupTest {
@@ -53,7 +53,6 @@ class MetricsSetupTest {
 
   @Test
   void scrapePassesPromtoolCheckMetrics() throws Exception {
-    Assumptions.assumeTrue(promtoolPresent(), "promtool is not on PATH");
     vertx = metrics.vertxBuilder(new VertxOptions()).build();
     serveOneRequest();
     await(vertx.executeBlocking(() -> "worker pool metrics too"));
@@ -75,19 +74,9 @@ class MetricsSetupTest {
 
   record PromtoolResult(int exitCode, String output) {}
 
-  static boolean promtoolPresent() {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "promtool"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   static PromtoolResult promtoolCheckMetrics(String exposition)
       throws IOException, InterruptedException {
-    Process process = new ProcessBuilder("promtool", "check", "metrics")
+    Process process = new ProcessBuilder(PrometheusBinaries.promtool().toString(), "check", "metrics")
         .redirectErrorStream(true)
         .start();
     try (var stdin = process.getOutputStream()) {

@@ -22,8 +22,7 @@ public record EnvtestBinaries(Path baseDir, String version, Path dir) {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read envtest/k8s-version.txt under " + root, e);
     }
-    String env = System.getenv("KUBE_API_TEST_DIR");
-    Path base = env != null && !env.isBlank() ? Paths.get(env) : Paths.get(System.getProperty("user.home"), ".kubeapitest");
+    Path base = cacheDir();
     Path dir = base.resolve("k8s").resolve(version + "-linux-amd64");
     for (String binary : new String[] {"etcd", "kube-apiserver", "kubectl"}) {
       if (!Files.isExecutable(dir.resolve(binary))) {
@@ -33,6 +32,12 @@ public record EnvtestBinaries(Path baseDir, String version, Path dir) {
       }
     }
     return new EnvtestBinaries(base, version, dir);
+  }
+
+  /** The tool cache envtest/build.sh fills: {@code KUBE_API_TEST_DIR}, else {@code ~/.kubeapitest}. */
+  public static Path cacheDir() {
+    String env = System.getenv("KUBE_API_TEST_DIR");
+    return env != null && !env.isBlank() ? Paths.get(env) : Paths.get(System.getProperty("user.home"), ".kubeapitest");
   }
 
   public Path kubectl() {

@@ -7,6 +7,7 @@
  * {@code ApiServer} and run on both; tests isolate themselves by namespace. A test that needs
  * a real server of its own (extra API server flags) starts it with
  * {@link io.pgoperator.runtime.testing.Envtest#startApiServer} and installs CRDs on it with
- * {@link io.pgoperator.runtime.testing.Crds}.
+ * {@link io.pgoperator.runtime.testing.Crds}. {@link io.pgoperator.runtime.testing.PrometheusBinaries}
+ * finds the {@code promtool} and {@code prometheus} that the same script builds.
  */
 package io.pgoperator.runtime.testing;

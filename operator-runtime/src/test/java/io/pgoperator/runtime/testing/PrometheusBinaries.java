@@ -1,0 +1,57 @@
+package io.pgoperator.runtime.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where {@code promtool} and {@code prometheus} are: {@code <cache>/prometheus/<version>-linux-amd64/}
+ * as envtest/build.sh builds them (cache as in {@link EnvtestBinaries#cacheDir()}, version from
+ * {@code envtest/prometheus/version.txt}), else the first of each on {@code PATH}.
+ */
+public final class PrometheusBinaries {
+
+  private PrometheusBinaries() {}
+
+  public static Path promtool() {
+    return locate("promtool");
+  }
+
+  public static Path prometheus() {
+    return locate("prometheus");
+  }
+
+  /** The cache directory for the pinned version, whether or not it is filled yet. */
+  public static Path cachedDir() {
+    Path root = EnvtestBinaries.repositoryRoot();
+    String version;
+    try {
+      version = Files.readString(root.resolve("envtest/prometheus/version.txt")).trim();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read envtest/prometheus/version.txt under " + root, e);
+    }
+    return EnvtestBinaries.cacheDir().resolve("prometheus").resolve(version + "-linux-amd64");
+  }
+
+  private static Path locate(String binary) {
+    Path cached = cachedDir().resolve(binary);
+    if (Files.isExecutable(cached)) {
+      return cached;
+    }
+    return onPath(binary).orElseThrow(() -> new IllegalStateException(binary + " is missing: neither " + cached
+        + " nor on PATH. Build promtool and prometheus once with: "
+        + EnvtestBinaries.repositoryRoot().resolve(EnvtestBinaries.BUILD_COMMAND)
+        + " (several minutes the first time), then run the tests again."));
+  }
+
+  private static Optional<Path> onPath(String binary) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
+        return Optional.of(Path.of(dir, binary));
+      }
+    }
+    return Optional.empty();
+  }
+}
