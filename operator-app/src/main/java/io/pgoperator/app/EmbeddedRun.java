@@ -5,12 +5,16 @@ import io.pgoperator.app.cli.OperatorOptions;
 import io.pgoperator.app.embedded.EmbeddedApiServer;
 import io.pgoperator.runtime.RuntimeOptions;
 import io.pgoperator.runtime.leader.LeaderElectionConfig;
+import io.vertx.core.Future;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,19 +27,15 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedRun {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRun.class);
-  static final int REPLICAS = 3;
+  static final int REPLICAS = OperatorOptions.EMBEDDED_REPLICAS;
 
   private EmbeddedRun() {}
 
   static void run(OperatorOptions options) {
     EmbeddedApiServer api = EmbeddedApiServer.start();
     EmbeddedReplicas replicas = new EmbeddedReplicas(REPLICAS, i -> replicaSettings(options, i), api.config());
-    // The demo API server goes first: fabric8's mock server can stall for a minute when clients
-    // close watches on it one by one, and nothing needs to outlive the process anyway.
-    ProcessLifecycle.stopOnSignal(() -> {
-      api.close();
-      return replicas.stopAll();
-    }, options.gracefulShutdownTimeout());
+    ProcessLifecycle.stopOnSignal(() -> stopAll(replicas, api, options.gracefulShutdownTimeout()),
+        options.gracefulShutdownTimeout());
     try {
       replicas.startAll();
       // Blocking client calls: this is the main thread, not an event loop.
@@ -50,11 +50,26 @@ final class EmbeddedRun {
     ProcessLifecycle.awaitStop();
   }
 
+  /**
+   * Runs on the shutdown thread: the replicas first, while the demo API server still answers, so
+   * the leader's release goes through; then the server.
+   */
+  private static Future<Void> stopAll(EmbeddedReplicas replicas, EmbeddedApiServer api, Duration timeout) {
+    try {
+      replicas.stopAll().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("replicas did not stop within {} ms", timeout.toMillis());
+    } finally {
+      api.close();
+    }
+    return Future.succeededFuture();
+  }
+
   /** Replica {@code i} (from 0) listens on the configured ports plus 10 × i (or on free ports for port 0). */
   static RuntimeOptions replicaSettings(OperatorOptions options, int index) {
     RuntimeOptions base = RuntimeSettings.from(options);
-    LeaderElectionConfig election = LeaderElectionConfig.of("default", options.leaderElectionId())
-        .withTimings(options.leaseDuration(), options.renewDeadline(), options.retryPeriod())
+    LeaderElectionConfig election = base.leaderElection()
+        .orElseThrow(() -> new IllegalStateException("embedded options always elect a leader"))
         .withIdentity("replica-" + (index + 1));
     return new RuntimeOptions(base.probeAddress().plusPort(10 * index), base.metricsAddress().plusPort(10 * index),
         Optional.of(election), base.watchNamespaces(), base.maxConcurrentReconciles(), base.syncPeriod(),

@@ -21,7 +21,9 @@ public final class Main {
   public static void main(String[] args) {
     OperatorOptions options = OperatorCommandLine.parseOrExit(args);
     LoggingSetup.configure(options);
-    log.info("starting pg-operator {}: {}", OperatorCommandLine.version(), options.describe());
+    log.info("starting pg-operator {}{}: {}", OperatorCommandLine.version(),
+        options.embedded() ? " in embedded mode (" + OperatorOptions.EMBEDDED_REPLICAS + " replicas, demo API server)" : "",
+        options.describe());
     if (options.embedded()) {
       EmbeddedRun.run(options);
       return;

@@ -46,7 +46,9 @@ enum Flag {
   LOG_LEVEL(Kind.VALUE, "<level>", "info",
       "Log level: error, warn, info, debug or trace."),
   EMBEDDED(Kind.BOOLEAN, "false",
-      "Start an in-process demo Kubernetes API server and run against it."),
+      "Start an in-process demo Kubernetes API server and run three replicas against it, with"
+          + " leader election; not with --kubeconfig, --identity, --leader-elect,"
+          + " --leader-election-namespace or --exit-on-lost-leadership."),
   IDENTITY(Kind.VALUE, "<identity>", "computed by the leader elector",
       "Leader-election identity of this replica.");
 

@@ -36,6 +36,8 @@ public final class LoggingSetup {
   static final Map<String, Level> LIBRARY_FLOORS = Map.of(
       "io.netty", Level.WARN,
       "io.fabric8", Level.WARN,
+      // Its one warning is that a custom resource's version is not v1: ours is v1alpha1 on purpose.
+      "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", Level.ERROR,
       "io.micrometer", Level.WARN,
       "io.vertx", Level.INFO);
 

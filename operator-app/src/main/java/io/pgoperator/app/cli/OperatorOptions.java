@@ -46,6 +46,8 @@ public record OperatorOptions(
 
   public static final String DEFAULT_LEADER_ELECTION_ID = "pg-operator.postgres.example.com";
   public static final String METRICS_DISABLED = "0";
+  /** Operator replicas that {@code --embedded} runs in one process, each on ports 10 × its index up. */
+  public static final int EMBEDDED_REPLICAS = 3;
 
   public OperatorOptions {
     Objects.requireNonNull(leaderElectionId, "leaderElectionId");
@@ -108,14 +110,14 @@ public record OperatorOptions(
         "lease-duration=" + GoDuration.format(leaseDuration),
         "renew-deadline=" + GoDuration.format(renewDeadline),
         "retry-period=" + GoDuration.format(retryPeriod),
-        "identity=" + identity.orElse("<computed>"),
+        "identity=" + (embedded ? "replica-1.." + EMBEDDED_REPLICAS : identity.orElse("<computed>")),
         "health-probe-bind-address=" + healthProbeBindAddress,
         "metrics-bind-address=" + (metricsEnabled() ? metricsBindAddress : "0(disabled)"),
         "max-concurrent-reconciles=" + maxConcurrentReconciles,
         "watch-namespace=" + (watchesAllNamespaces() ? "<all>" : String.join(",", watchNamespaces)),
         "sync-period=" + (periodicResync() ? GoDuration.format(syncPeriod) : "0(off)"),
         "graceful-shutdown-timeout=" + GoDuration.format(gracefulShutdownTimeout),
-        "kubeconfig=" + kubeconfig.map(Path::toString).orElse("<default>"),
+        "kubeconfig=" + (embedded ? "<embedded API server>" : kubeconfig.map(Path::toString).orElse("<default>")),
         "log-format=" + logFormat,
         "log-level=" + logLevel,
         "embedded=" + embedded);

@@ -46,9 +46,15 @@ final class OptionsReader {
   }
 
   OperatorOptions read() {
-    boolean leaderElect = bool(Flag.LEADER_ELECT, false);
+    boolean embedded = bool(Flag.EMBEDDED, false);
+    if (embedded) {
+      refuseWithEmbedded(Flag.KUBECONFIG, Flag.IDENTITY, Flag.LEADER_ELECT, Flag.LEADER_ELECTION_NAMESPACE,
+          Flag.EXIT_ON_LOST_LEADERSHIP);
+    }
+    // Embedded mode's replicas always elect a leader, in the demo API server's default namespace.
+    boolean leaderElect = embedded || bool(Flag.LEADER_ELECT, false);
     String leaderElectionId = subdomain(Flag.LEADER_ELECTION_ID);
-    String leaderElectionNamespace = leaderElectionNamespace();
+    String leaderElectionNamespace = embedded ? "default" : leaderElectionNamespace();
     boolean releaseOnCancel = bool(Flag.LEADER_ELECT_RELEASE_ON_CANCEL, true);
     boolean exitOnLostLeadership = bool(Flag.EXIT_ON_LOST_LEADERSHIP, false);
     Duration lease = positiveDuration(Flag.LEASE_DURATION, Duration.ofSeconds(15));
@@ -65,7 +71,6 @@ final class OptionsReader {
     String logFormat = oneOf(Flag.LOG_FORMAT, "text", LOG_FORMATS, "want text or json");
     String logLevel = oneOf(Flag.LOG_LEVEL, "info", LOG_LEVELS,
         "want error, warn, info, debug or trace");
-    boolean embedded = bool(Flag.EMBEDDED, false);
     Optional<String> identity = Optional.ofNullable(given.apply(Flag.IDENTITY))
         .map(Raw::value)
         .filter(s -> !s.isBlank());
@@ -75,6 +80,19 @@ final class OptionsReader {
         releaseOnCancel, exitOnLostLeadership, lease, renew, retry, probeAddress,
         metricsAddress, maxConcurrentReconciles, watchNamespaces, syncPeriod, shutdownTimeout,
         kubeconfig, logFormat, logLevel, embedded, identity);
+  }
+
+  /** Flags that embedded mode decides itself: setting one is a mistake, not something to ignore. */
+  private void refuseWithEmbedded(Flag... flags) {
+    for (Flag flag : flags) {
+      Raw raw = given.apply(flag);
+      if (raw != null) {
+        throw new UsageException(raw.source() + " cannot be used with " + Flag.EMBEDDED.longName()
+            + ": embedded mode runs its own API server and " + OperatorOptions.EMBEDDED_REPLICAS
+            + " replicas (replica-1.." + OperatorOptions.EMBEDDED_REPLICAS
+            + ") that always elect a leader in namespace default");
+      }
+    }
   }
 
   private boolean bool(Flag flag, boolean dflt) {

@@ -38,6 +38,22 @@ class CommandLineErrorsTest {
     assertThat(errorFor("--foo=bar")).isEqualTo("error: unknown flag --foo");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"--kubeconfig=/tmp/kubeconfig", "--identity=pod-0", "--leader-elect=false",
+      "--leader-election-namespace=ops", "--exit-on-lost-leadership"})
+  void flagsThatEmbeddedModeDecidesItselfAreRefusedWithIt(String flag) {
+    String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
+    assertThat(errorFor("--embedded", flag)).isEqualTo("error: " + name + " cannot be used with --embedded:"
+        + " embedded mode runs its own API server and 3 replicas (replica-1..3) that always elect a leader"
+        + " in namespace default");
+  }
+
+  @Test
+  void embeddedModeNamesTheEnvironmentVariableThatConflicts() {
+    assertThat(errorFor(Map.of("PG_OPERATOR_IDENTITY", "pod-0"), "--embedded"))
+        .startsWith("error: PG_OPERATOR_IDENTITY cannot be used with --embedded:");
+  }
+
   @Test
   void mistypedFlagGetsASuggestion() {
     assertThat(errorFor("--lease-duraton=1s"))

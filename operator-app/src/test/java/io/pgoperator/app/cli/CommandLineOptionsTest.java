@@ -76,13 +76,13 @@ class CommandLineOptionsTest {
         "--kubeconfig=" + kubeconfig,
         "--log-format=json",
         "--log-level=debug",
-        "--embedded",
+        "--embedded=false",
         "--identity=pod-0");
     assertThat(o).isEqualTo(new OperatorOptions(true, "my-lock.example.org", "ops", false, true,
         Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMillis(500),
         "127.0.0.1:9441", "[::1]:9090", 4, List.of("team-a", "team-b"),
         Duration.ofMinutes(10), Duration.ofSeconds(90), Optional.of(kubeconfig), "json", "debug",
-        true, Optional.of("pod-0")));
+        false, Optional.of("pod-0")));
     assertThat(o.healthProbeAddress()).isEqualTo(BindAddress.parse("127.0.0.1:9441"));
     assertThat(o.metricsAddress().host()).isEqualTo("::1");
     assertThat(o.metricsAddress().port()).isEqualTo(9090);
@@ -115,14 +115,29 @@ class CommandLineOptionsTest {
         Map.entry("PG_OPERATOR_GRACEFUL_SHUTDOWN_TIMEOUT", "5s"),
         Map.entry("PG_OPERATOR_LOG_FORMAT", "JSON"),
         Map.entry("PG_OPERATOR_LOG_LEVEL", "warn"),
-        Map.entry("PG_OPERATOR_EMBEDDED", "true"),
+        Map.entry("PG_OPERATOR_EMBEDDED", "false"),
         Map.entry("PG_OPERATOR_IDENTITY", "env-identity")));
     assertThat(o).isEqualTo(new OperatorOptions(true, "env-lock", "env-ns", false, true,
         Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofSeconds(5), ":18081", "0", 8,
         List.of("a", "b"), Duration.ofHours(1), Duration.ofSeconds(5), Optional.empty(), "json",
-        "warn", true, Optional.of("env-identity")));
+        "warn", false, Optional.of("env-identity")));
     assertThat(o.metricsEnabled()).isFalse();
     assertThat(o.metricsAddress().isDisabled()).isTrue();
+  }
+
+  @Test
+  void embeddedModeElectsALeaderInTheDemoServersDefaultNamespaceAndSaysSo() {
+    OperatorOptions o = run(Map.of("POD_NAMESPACE", "ops"), "--embedded", "--lease-duration=20s",
+        "--leader-elect-release-on-cancel=false");
+    assertThat(o.embedded()).isTrue();
+    assertThat(o.leaderElect()).isTrue();
+    assertThat(o.leaderElectionNamespace()).isEqualTo("default");
+    assertThat(o.leaseDuration()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(o.leaderElectReleaseOnCancel()).isFalse();
+    assertThat(o.describe())
+        .contains("leader-elect=true ", "leader-election-namespace=default ", "identity=replica-1..3 ",
+            "kubeconfig=<embedded API server> ", "embedded=true")
+        .doesNotContain("leader-elect=false", "<computed>");
   }
 
   @Test
