@@ -2,6 +2,8 @@ package io.pgoperator.app.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgoperator.app.docs.Shell;
+import io.pgoperator.app.docs.ShellCommands;
 import io.pgoperator.runtime.testing.Await;
 import io.pgoperator.runtime.testing.EnvtestBinaries;
 import java.io.IOException;
@@ -15,26 +17,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The newcomer's first run, as a user starts it: {@code java -jar operator.jar --embedded} from
- * the built fat jar. It starts, reconciles the samples, reports ready and serves metrics, hands
- * leadership over when the leader is stopped from the keyboard, and stops cleanly on SIGTERM.
+ * the built fat jar. It starts, says what it runs (three replicas electing a leader), reconciles
+ * the samples, reports ready and serves metrics, answers the commands README.md suggests with the
+ * output README.md shows, hands leadership over when the leader is stopped from the keyboard, and
+ * stops cleanly on SIGTERM, without a single warning on the way.
  */
 class EmbeddedModeIT {
 
   private static final Pattern READINESS = Pattern.compile("curl -s 'http://localhost:(\\d+)/readyz\\?verbose'");
   private static final Pattern METRICS = Pattern.compile("curl -s http://localhost:(\\d+)/metrics");
+  private static final Pattern KUBECONFIG = Pattern.compile("kubectl --kubeconfig (\\S+) get pgc");
   private static final Pattern REPLICA_METRICS = Pattern.compile("replica-\\d: \\w+ +probes :\\d+ +metrics :(\\d+)");
 
   private final HttpClient http = HttpClient.newHttpClient();
   private Process process;
   private Path out;
+  private Path err;
 
   @AfterEach
   void killLeftovers() {
@@ -52,7 +61,7 @@ class EmbeddedModeIT {
     process = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", jar.toString(), "--embedded",
         "--health-probe-bind-address=127.0.0.1:0", "--metrics-bind-address=127.0.0.1:0")
         .redirectOutput(out.toFile())
-        .redirectError(dir.resolve("stderr.log").toFile())
+        .redirectError((err = dir.resolve("stderr.log")).toFile())
         .start();
 
     String banner = Await.value("the banner", this::stdout, text -> text.contains("Press Ctrl-C to stop."));
@@ -65,11 +74,15 @@ class EmbeddedModeIT {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).contains("[+]informer-postgresclusters-postgres-example-com ok", "check passed");
 
-    java.util.List<Integer> replicaMetrics = REPLICA_METRICS.matcher(banner).results()
+    List<Integer> replicaMetrics = REPLICA_METRICS.matcher(banner).results()
         .map(m -> Integer.parseInt(m.group(1))).toList();
     assertThat(replicaMetrics).hasSize(3).contains(metricsPort);
     Await.until("both samples reconciled by the leader (controller_runtime_reconcile_total, result success)",
         () -> replicaMetrics.stream().mapToDouble(this::successfulReconciles).sum() >= 2);
+    assertThat(read(err).lines().findFirst()).get().asString()
+        .contains("starting pg-operator", "in embedded mode (3 replicas", "leader-elect=true", "identity=replica-1..3");
+
+    readmeCommandsGiveWhatReadmeShows(probePort, metricsPort, banner);
 
     try (Writer keyboard = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
       keyboard.write("s\n");
@@ -81,6 +94,50 @@ class EmbeddedModeIT {
       process.destroy(); // SIGTERM
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits within the shutdown bound").isTrue();
       assertThat(process.exitValue()).isZero();
+    }
+    assertThat(read(err).lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")))
+        .as("warnings and errors in the whole run (%s)", err).isEmpty();
+  }
+
+  /**
+   * README.md's "Then try" commands, as written there but for the ports and kubeconfig this run
+   * printed; the kubectl table is the one README.md shows below them.
+   */
+  private void readmeCommandsGiveWhatReadmeShows(int probePort, int metricsPort, String banner) {
+    List<ShellCommands.Block> blocks = ShellCommands.blocks(EnvtestBinaries.repositoryRoot().resolve("README.md"));
+    int tryBlock = IntStream.range(0, blocks.size())
+        .filter(i -> blocks.get(i).isShell() && String.join("\n", blocks.get(i).lines()).contains("<printed file>"))
+        .findFirst().orElseThrow(() -> new AssertionError("README.md has no block with `--kubeconfig <printed file>`"));
+    List<String> shownTable = blocks.get(tryBlock + 1).lines().stream().map(EmbeddedModeIT::columns).toList();
+    Matcher kubeconfig = KUBECONFIG.matcher(banner);
+    assertThat(kubeconfig.find()).as("the banner's kubectl line").isTrue();
+    Shell shell = new Shell(Path.of(kubeconfig.group(1)));
+
+    List<ShellCommands.Documented> commands = blocks.get(tryBlock).commands();
+    assertThat(commands).hasSize(3);
+    List<String> outputs = new ArrayList<>();
+    for (ShellCommands.Documented command : commands) {
+      String text = command.text().replace("localhost:8081", "localhost:" + probePort)
+          .replace("localhost:8080", "localhost:" + metricsPort)
+          .replace("<printed file>", kubeconfig.group(1));
+      Shell.Result result = shell.run(text, Duration.ofSeconds(60));
+      assertThat(result.exitCode()).as(result.describe()).isZero();
+      outputs.add(result.stdout());
+    }
+    assertThat(outputs.get(0)).contains("[+]informer-postgresclusters-postgres-example-com ok", "check passed");
+    assertThat(outputs.get(1)).contains("controller_runtime_reconcile_total{");
+    assertThat(outputs.get(2).lines().map(EmbeddedModeIT::columns).toList()).isEqualTo(shownTable);
+  }
+
+  private static String columns(String line) {
+    return line.strip().replaceAll("\\s+", " ");
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "";
     }
   }
 
@@ -100,11 +157,7 @@ class EmbeddedModeIT {
   }
 
   private String stdout() {
-    try {
-      return Files.readString(out);
-    } catch (IOException e) {
-      return "";
-    }
+    return read(out);
   }
 
   private static int port(Pattern pattern, String banner) {
