@@ -36,18 +36,23 @@ public final class PrometheusBinaries {
   }
 
   private static Path locate(String binary) {
-    Path cached = cachedDir().resolve(binary);
+    return locate(binary, cachedDir(), System.getenv().getOrDefault("PATH", ""));
+  }
+
+  /** {@code binary} in {@code cacheDir}, else the first on {@code path}; fails naming the build script. */
+  static Path locate(String binary, Path cacheDir, String path) {
+    Path cached = cacheDir.resolve(binary);
     if (Files.isExecutable(cached)) {
       return cached;
     }
-    return onPath(binary).orElseThrow(() -> new IllegalStateException(binary + " is missing: neither " + cached
-        + " nor on PATH. Build promtool and prometheus once with: "
+    return onPath(binary, path).orElseThrow(() -> new IllegalStateException(binary + " is missing: neither "
+        + cached + " nor on PATH. Build promtool and prometheus once with: "
         + EnvtestBinaries.repositoryRoot().resolve(EnvtestBinaries.BUILD_COMMAND)
         + " (several minutes the first time), then run the tests again."));
   }
 
-  private static Optional<Path> onPath(String binary) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+  private static Optional<Path> onPath(String binary, String path) {
+    for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
         return Optional.of(Path.of(dir, binary));
       }
