@@ -132,7 +132,9 @@ build_prometheus() {
   local module_version ldflags start=$SECONDS
   cd "$here/prometheus"
   module_version="$(go list -m -f '{{.Version}}' github.com/prometheus/prometheus)"
-  # The module is versioned v0.MINOR.PATCH for Prometheus v3.MINOR.PATCH; its VERSION file says which.
+  # The module is versioned v0.MINOR.PATCH for Prometheus v3.MINOR.PATCH; its VERSION file says
+  # which. go list knows the module's directory only once it is downloaded.
+  go mod download github.com/prometheus/prometheus
   [[ "$(tr -d '[:space:]' < "$(go list -m -f '{{.Dir}}' github.com/prometheus/prometheus)/VERSION")" == "$PROMETHEUS_VERSION" ]] ||
     fail "prometheus/version.txt says $PROMETHEUS_VERSION but prometheus/go.mod requires github.com/prometheus/prometheus $module_version"
   tmp="$(mktemp -d "$work/prometheus-$PROMETHEUS_VERSION.XXXXXX")"
