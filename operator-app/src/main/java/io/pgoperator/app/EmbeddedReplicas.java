@@ -91,11 +91,12 @@ final class EmbeddedReplicas {
     }
   }
 
-  synchronized Future<Void> stopAll() {
+  /** Stops every replica, leaving the Lease to the API server that goes away with them. */
+  synchronized Future<Void> stopAllWithoutRelease() {
     List<Future<Void>> stops = new ArrayList<>();
     for (int i = 0; i < running.length; i++) {
       if (running[i] != null) {
-        stops.add(running[i].stop());
+        stops.add(running[i].stopWithoutRelease());
         running[i] = null;
       }
     }

@@ -162,13 +162,28 @@ public final class OperatorRuntime {
 
   /** Stops everything in reverse start order, within the graceful shutdown timeout. Never fails. */
   public Future<Void> stop() {
+    return stop(true);
+  }
+
+  /**
+   * Stops like {@link #stop()} but leaves the Lease as it is (standbys take over when it expires):
+   * for a process whose API server goes away with it, as in embedded mode, where a release could
+   * only wait for a time-out. Never fails.
+   */
+  public Future<Void> stopWithoutRelease() {
+    return stop(false);
+  }
+
+  private Future<Void> stop(boolean release) {
     Duration bound = options.gracefulShutdownTimeout();
     // Half of the bound for in-flight reconciles, the rest for the release and closing.
     Duration drain = bound.dividedBy(2);
-    log.info("shutting down: draining reconciles (up to {} ms), then releasing leadership", drain.toMillis());
+    log.info("shutting down: draining reconciles (up to {} ms), then {} leadership", drain.toMillis(),
+        release ? "releasing" : "abandoning");
     Future<Void> quiesced = Future.all(controllers.stream().map(c -> c.quiesce(drain)).toList()).mapEmpty();
     return quiesced
-        .compose(v -> step("release leadership", leadership == null ? Future.succeededFuture() : leadership.release()))
+        .compose(v -> step(release ? "release leadership" : "abandon leadership", leadership == null
+            ? Future.succeededFuture() : release ? leadership.release() : leadership.abandon()))
         .compose(v -> step("stop leader election",
             electorDeployment == null ? Future.succeededFuture() : vertx.undeploy(electorDeployment)))
         .transform(ignored -> step("stop controllers and servers", undeployAll()))

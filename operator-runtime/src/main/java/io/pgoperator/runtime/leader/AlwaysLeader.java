@@ -29,6 +29,12 @@ public final class AlwaysLeader implements Leadership {
     }
   }
 
+  /** There is no lock: the same as {@link #release()}. */
+  @Override
+  public Future<Void> abandon() {
+    return release();
+  }
+
   @Override
   public Future<Void> release() {
     if (!released) {

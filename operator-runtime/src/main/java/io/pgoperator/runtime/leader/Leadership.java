@@ -25,4 +25,11 @@ public interface Leadership {
    * completes when done. Never fails; problems are logged.
    */
   Future<Void> release();
+
+  /**
+   * Gives up leadership for good without writing to the lock: ends the term, tells listeners and
+   * stops competing; standbys take over once the lock expires. For a process whose API server
+   * goes away with it, where a release could only wait for a time-out. Never fails.
+   */
+  Future<Void> abandon();
 }

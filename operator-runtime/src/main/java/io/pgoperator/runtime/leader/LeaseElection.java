@@ -336,8 +336,9 @@ final class LeaseElection {
    * term (listeners are told before anything is written), then clears the holder as client-go
    * does, so a standby takes over at once. A request in flight is let finish first, so the
    * release carries the newest resourceVersion. Completes within the renew deadline, never fails.
+   * With {@code clearHolder} false (abandon), the Lease is left as it is whatever the config says.
    */
-  Future<Void> release() {
+  Future<Void> release(boolean clearHolder) {
     if (released != null) {
       return released.future();
     }
@@ -350,7 +351,7 @@ final class LeaseElection {
       LOG.info("giving up leadership of lease {} (term {}) as {}", lease, ended.number(), identity);
       listeners.forEach(l -> notify(l, ended, false));
     }
-    if (!config.releaseOnCancel() || was != Phase.COMPETING) {
+    if (!clearHolder || !config.releaseOnCancel() || was != Phase.COMPETING) {
       finish();
     } else {
       releaseTimer = clock.setTimer(config.renewDeadline().toMillis(), () -> {

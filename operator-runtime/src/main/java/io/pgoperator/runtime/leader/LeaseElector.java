@@ -91,7 +91,14 @@ public final class LeaseElector extends VerticleBase implements Leadership {
   @Override
   public Future<Void> release() {
     Promise<Void> done = Promise.promise();
-    onContext(() -> election.release().onComplete(done));
+    onContext(() -> election.release(true).onComplete(done));
+    return done.future();
+  }
+
+  @Override
+  public Future<Void> abandon() {
+    Promise<Void> done = Promise.promise();
+    onContext(() -> election.release(false).onComplete(done));
     return done.future();
   }
 

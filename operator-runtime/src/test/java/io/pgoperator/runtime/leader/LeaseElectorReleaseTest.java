@@ -60,6 +60,27 @@ class LeaseElectorReleaseTest extends ElectorFixture {
   }
 
   @Test
+  void abandonEndsTheTermAndStopsCompetingWithoutWritingEvenWithReleaseOnCancel() {
+    LeaseElector elector = started();
+    advance(2000);
+    LeaderTerm term = elector.currentTerm();
+    int writes = store.writes;
+    int calls = api.calls.size();
+
+    assertThat(elector.abandon().succeeded()).isTrue();
+
+    assertThat(term.isValid()).isFalse();
+    assertThat(elector.isLeader()).isFalse();
+    assertThat(listener.events).containsExactly("started 1", "stopped 1");
+    assertThat(store.writes).isEqualTo(writes);
+    assertThat(store.current().holderIdentity()).as("the Lease expires on its own").isEqualTo(ME);
+    advance(60_000);
+    assertThat(api.calls).as("no further request: it stopped competing").hasSize(calls);
+    assertThat(elector.release().succeeded()).as("a later release changes nothing").isTrue();
+    assertThat(store.writes).isEqualTo(writes);
+  }
+
+  @Test
   void releaseCompletesWithinTheRenewDeadlineWhenTheApiHangs() {
     LeaseElector elector = started();
     api.manual = true;
