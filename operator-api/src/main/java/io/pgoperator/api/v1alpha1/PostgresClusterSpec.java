@@ -61,7 +61,7 @@ public class PostgresClusterSpec {
   @Default("17")
   private Integer postgresVersion = PostgresVersions.DEFAULT;
 
-  @JsonPropertyDescription("Container image override. Must be compatible with the official postgres image (docker-entrypoint.sh, uid 999) and run postgresVersion.")
+  @JsonPropertyDescription("Container image override. Like the official postgres image, it must run postgresVersion, as uid 999, with bash and the PostgreSQL programs (postgres, initdb, pg_ctl, pg_basebackup, psql, pg_isready) on PATH.")
   @Pattern(IMAGE_PATTERN)
   @Size(max = 512)
   private String image;

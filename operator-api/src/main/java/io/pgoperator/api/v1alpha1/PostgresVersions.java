@@ -16,7 +16,7 @@ public final class PostgresVersions {
     return SUPPORTED.contains(major);
   }
 
-  /** {@code postgres:<major>}: the official image, whose entrypoint the operator relies on. */
+  /** {@code postgres:<major>}: the official image, whose PostgreSQL programs the instance script runs. */
   public static String defaultImage(int major) {
     if (!isSupported(major)) {
       throw new IllegalArgumentException("PostgreSQL major version " + major

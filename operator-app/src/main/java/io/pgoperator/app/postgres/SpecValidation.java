@@ -6,11 +6,13 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.api.v1alpha1.PostgresClusterSpec;
 import io.pgoperator.api.v1alpha1.PostgresVersions;
+import io.pgoperator.app.postgres.children.ChildNames;
 import io.pgoperator.app.postgres.children.OwnedParameters;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the CRD schema cannot check: rules that need the running StatefulSet (the API server
@@ -18,6 +20,8 @@ import java.util.Map;
  * checks of parameter values and the image reference. Each problem says what to change.
  */
 final class SpecValidation {
+
+  private static final Set<String> RESERVED_DATABASES = Set.of("postgres", "template0", "template1");
 
   private SpecValidation() {
   }
@@ -41,7 +45,30 @@ final class SpecValidation {
     }
     storage(cluster, existing, problems);
     version(cluster, existing, problems);
+    if (existing == null) {
+      reservedNames(cluster, problems);
+    }
     return problems;
+  }
+
+  /**
+   * Names the instance script creates at initialisation must not be PostgreSQL's own. Checked for
+   * new clusters only: a running cluster was initialised already, and both names are immutable.
+   */
+  private static void reservedNames(PostgresCluster cluster, List<String> problems) {
+    String owner = ChildNames.owner(cluster);
+    if (owner.equals(ChildNames.SUPERUSER) || owner.equals(ChildNames.REPLICATION_USER) || owner.startsWith("pg_")) {
+      problems.add("the owner '" + owner + "' is reserved (" + ChildNames.SUPERUSER + " is the superuser, "
+          + ChildNames.REPLICATION_USER + " replicates, pg_* belong to PostgreSQL)"
+          + (cluster.getSpec().getOwner() == null ? ", and it is the default for a cluster of this name" : "")
+          + "; set spec.owner to another name");
+    }
+    String database = ChildNames.database(cluster);
+    if (RESERVED_DATABASES.contains(database)) {
+      problems.add("the database '" + database + "' exists in every PostgreSQL cluster already"
+          + (cluster.getSpec().getDatabase() == null ? " (the default for a cluster of this name)" : "")
+          + "; set spec.database to another name");
+    }
   }
 
   private static void parameters(Map<String, String> parameters, List<String> problems) {

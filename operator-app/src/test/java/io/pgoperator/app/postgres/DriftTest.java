@@ -135,8 +135,8 @@ class DriftTest {
     assertThat(containers.size()).isEqualTo(1);
     assertThat(containers.get(0).get("image").stringValue())
         .isEqualTo("registry.example.com/postgres:16.4");
-    JsonNode init = repaired.get("spec").get("template").get("spec").get("initContainers").get(0);
-    assertThat(init.get("imagePullPolicy").stringValue()).isEqualTo("IfNotPresent");
+    JsonNode volume = repaired.get("spec").get("template").get("spec").get("volumes").get(0);
+    assertThat(volume.get("configMap").get("defaultMode").intValue()).isEqualTo(420);
   }
 
   @Test
@@ -196,10 +196,13 @@ class DriftTest {
       pod.put("restartPolicy", "Always");
       pod.put("dnsPolicy", "ClusterFirst");
       pod.put("schedulerName", "default-scheduler");
-      for (String list : new String[] {"containers", "initContainers"}) {
-        for (JsonNode c : pod.get(list)) {
-          ((ObjectNode) c).put("imagePullPolicy", "IfNotPresent");
-          ((ObjectNode) c).put("terminationMessagePath", "/dev/termination-log");
+      for (JsonNode c : pod.get("containers")) {
+        ((ObjectNode) c).put("imagePullPolicy", "IfNotPresent");
+        ((ObjectNode) c).put("terminationMessagePath", "/dev/termination-log");
+        for (JsonNode env : c.get("env")) {
+          if (env.has("valueFrom") && env.get("valueFrom").has("fieldRef")) {
+            ((ObjectNode) env.get("valueFrom").get("fieldRef")).put("apiVersion", "v1");
+          }
         }
       }
       for (JsonNode v : pod.get("volumes")) {

@@ -80,13 +80,14 @@ class PostgresClusterDriftIT extends OperatorOnEnvtest {
     // the controller reads it once to repair it.
     op.client.configMaps().inNamespace(op.namespace).withName("orders-config").edit(cm -> {
       cm.getMetadata().getLabels().remove(ChildMeta.MANAGED_BY);
-      cm.getData().put(PostgresConfig.POSTGRESQL_CONF, "port = 1\n");
+      cm.getData().put(PostgresConfig.POSTGRESQL_CONF, "wal_level = 'minimal'\n");
       return cm;
     });
 
     var repaired = op.await("orders-config relabelled", () -> op.configMap("orders-config"),
         cm -> ChildMeta.OPERATOR.equals(cm.getMetadata().getLabels().get(ChildMeta.MANAGED_BY)));
-    assertThat(repaired.getData().get(PostgresConfig.POSTGRESQL_CONF)).contains("port = '5432'");
+    assertThat(repaired.getData().get(PostgresConfig.POSTGRESQL_CONF)).contains("wal_level = 'replica'")
+        .doesNotContain("minimal");
   }
 
   @Test

@@ -10,7 +10,6 @@ import io.pgoperator.api.v1alpha1.ResourcesSpec;
 import io.pgoperator.app.postgres.children.PostgresConfig;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -94,8 +93,7 @@ class PostgresClusterRolloutIT extends OperatorOnEnvtest {
     op.awaitReconciled("orders");
 
     StatefulSet sts = op.statefulSet("orders");
-    for (var container : List.of(sts.getSpec().getTemplate().getSpec().getContainers().get(0),
-        sts.getSpec().getTemplate().getSpec().getInitContainers().get(0))) {
+    for (var container : sts.getSpec().getTemplate().getSpec().getContainers()) {
       ResourceRequirements resources = container.getResources();
       assertThat(resources.getRequests()).isEqualTo(Map.of("cpu", new Quantity("1"), "memory", new Quantity("2Gi")));
       assertThat(resources.getLimits()).as("limits of " + container.getName()).isNullOrEmpty();

@@ -32,6 +32,28 @@ class SpecValidationTest {
   }
 
   @Test
+  void newClustersCannotTakePostgresqlsOwnRoleAndDatabaseNames() {
+    PostgresCluster named = Clusters.minimal("postgres");
+    assertThat(SpecValidation.problems(named, null)).containsExactly(
+        "the owner 'postgres' is reserved (postgres is the superuser, replicator replicates, pg_* belong to"
+            + " PostgreSQL), and it is the default for a cluster of this name; set spec.owner to another name",
+        "the database 'postgres' exists in every PostgreSQL cluster already (the default for a cluster of"
+            + " this name); set spec.database to another name");
+
+    PostgresCluster explicit = Clusters.minimal("demo");
+    explicit.getSpec().setOwner("replicator");
+    explicit.getSpec().setDatabase("template1");
+    assertThat(SpecValidation.problems(explicit, null)).hasSize(2)
+        .allSatisfy(problem -> assertThat(problem).doesNotContain("default"));
+    explicit.getSpec().setOwner("pg_monitor");
+    explicit.getSpec().setDatabase("shop");
+    assertThat(SpecValidation.problems(explicit, null)).singleElement().asString().startsWith("the owner 'pg_monitor'");
+
+    // A running cluster was initialised under the old rules: its names are immutable, so no refusal.
+    assertThat(SpecValidation.problems(named, running(named))).isEmpty();
+  }
+
+  @Test
   void parameterValuesSpanningLinesAreRefused() {
     PostgresCluster cluster = Clusters.minimal("demo");
     cluster.getSpec().setParameters(Map.of("work_mem", "8MB\nport = 1"));

@@ -11,6 +11,8 @@ public final class ChildNames {
   public static final String PORT_NAME = "postgresql";
   /** Streaming-replication role created on the primary at initialisation. */
   public static final String REPLICATION_USER = "replicator";
+  /** initdb's superuser: no password, admitted only on the pod's local socket. */
+  public static final String SUPERUSER = "postgres";
 
   private static final Pattern IDENTIFIER = Pattern.compile(PostgresClusterSpec.IDENTIFIER_PATTERN);
 

@@ -17,17 +17,15 @@ import io.pgoperator.api.v1alpha1.PostgresVersions;
 import io.pgoperator.api.v1alpha1.ResourcesSpec;
 import java.util.List;
 
-/** The containers of an instance pod: the bootstrap init container and postgres itself. */
+/** The container of an instance pod: postgres, run by the operator's instance script. */
 final class PostgresContainers {
 
   static final String POSTGRES = "postgres";
-  static final String BOOTSTRAP = "bootstrap";
 
   /** The volume root; PGDATA is a subdirectory so a lost+found at the root does not bother initdb. */
   static final String DATA_MOUNT = "/var/lib/postgresql/data";
   static final String PGDATA = DATA_MOUNT + "/pgdata";
   static final String SCRIPTS_DIR = "/opt/pg-operator";
-  static final String INITDB_DIR = "/docker-entrypoint-initdb.d";
 
   private PostgresContainers() {
   }
@@ -38,30 +36,34 @@ final class PostgresContainers {
     return new ContainerBuilder()
         .withName(POSTGRES)
         .withImage(PostgresVersions.imageFor(cluster.getSpec()))
-        // The official entrypoint initialises an empty PGDATA (primary, first start) and
-        // then execs postgres; with a cloned PGDATA it just execs postgres.
-        .withCommand("docker-entrypoint.sh")
-        .withArgs("postgres", "-c", "config_file=" + PostgresConfig.CONFIG_FILE)
+        // The operator's script, not the image entrypoint: it initialises instance 0 and clones
+        // the others (each only when complete), then execs postgres (see Scripts.INSTANCE).
+        .withCommand("bash", SCRIPTS_DIR + "/" + PostgresConfig.INSTANCE_SCRIPT)
         .addNewPort()
         .withName(ChildNames.PORT_NAME)
         .withContainerPort(ChildNames.PORT)
         .withProtocol("TCP")
         .endPort()
         .withEnv(
-            secretEnv("POSTGRES_USER", secret, CredentialsSecret.USERNAME),
-            secretEnv("POSTGRES_PASSWORD", secret, CredentialsSecret.PASSWORD),
-            secretEnv("POSTGRES_DB", secret, CredentialsSecret.DATABASE),
+            fieldEnv("POD_NAME", "metadata.name"),
             env("PGDATA", PGDATA),
+            env("PGPORT", Integer.toString(ChildNames.PORT)),
+            env("CONFIG_DIR", PostgresConfig.CONFIG_DIR),
+            env("PRIMARY_HOST", ChildNames.readWriteService(name)),
+            env("PRIMARY_PORT", Integer.toString(ChildNames.PORT)),
+            secretEnv("APP_USER", secret, CredentialsSecret.USERNAME),
+            secretEnv("APP_PASSWORD", secret, CredentialsSecret.PASSWORD),
+            secretEnv("APP_DATABASE", secret, CredentialsSecret.DATABASE),
             env("REPLICATION_USER", ChildNames.REPLICATION_USER),
             secretEnv("REPLICATION_PASSWORD", secret, CredentialsSecret.REPLICATION_PASSWORD))
         .withResources(resources(cluster))
         .withVolumeMounts(
             mount(PostgresStatefulSet.DATA_VOLUME, DATA_MOUNT),
             mount(PostgresStatefulSet.CONFIG_VOLUME, PostgresConfig.CONFIG_DIR),
-            mount(PostgresStatefulSet.INITDB_VOLUME, INITDB_DIR),
+            mount(PostgresStatefulSet.SCRIPTS_VOLUME, SCRIPTS_DIR),
             mount(PostgresStatefulSet.SHM_VOLUME, "/dev/shm"))
-        // Startup covers initdb and crash recovery, during which pg_isready fails; only then
-        // does liveness start counting.
+        // Startup covers initdb, cloning and crash recovery, during which pg_isready fails; only
+        // then does liveness start counting.
         .withStartupProbe(probe(cluster, 5, 120))
         .withReadinessProbe(probe(cluster, 10, 3))
         .withLivenessProbe(probe(cluster, 10, 6))
@@ -74,27 +76,6 @@ final class PostgresContainers {
         .endExec()
         .endPreStop()
         .endLifecycle()
-        .withSecurityContext(securityContext())
-        .build();
-  }
-
-  static Container bootstrap(PostgresCluster cluster) {
-    String name = cluster.getMetadata().getName();
-    return new ContainerBuilder()
-        .withName(BOOTSTRAP)
-        .withImage(PostgresVersions.imageFor(cluster.getSpec()))
-        .withCommand("bash", SCRIPTS_DIR + "/" + PostgresConfig.BOOTSTRAP_SCRIPT)
-        .withEnv(
-            env("PGDATA", PGDATA),
-            env("PRIMARY_HOST", ChildNames.readWriteService(name)),
-            env("PRIMARY_PORT", Integer.toString(ChildNames.PORT)),
-            env("REPLICATION_USER", ChildNames.REPLICATION_USER),
-            secretEnv("REPLICATION_PASSWORD", ChildNames.credentialsSecret(name),
-                CredentialsSecret.REPLICATION_PASSWORD))
-        .withResources(resources(cluster))
-        .withVolumeMounts(
-            mount(PostgresStatefulSet.DATA_VOLUME, DATA_MOUNT),
-            mount(PostgresStatefulSet.SCRIPTS_VOLUME, SCRIPTS_DIR))
         .withSecurityContext(securityContext())
         .build();
   }
@@ -137,6 +118,12 @@ final class PostgresContainers {
 
   private static EnvVar env(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar fieldEnv(String name, String fieldPath) {
+    return new EnvVarBuilder().withName(name)
+        .withNewValueFrom().withNewFieldRef().withFieldPath(fieldPath).endFieldRef().endValueFrom()
+        .build();
   }
 
   private static EnvVar secretEnv(String name, String secret, String key) {

@@ -33,7 +33,6 @@ public final class PostgresStatefulSet {
 
   static final String DATA_VOLUME = "data";
   static final String CONFIG_VOLUME = "config";
-  static final String INITDB_VOLUME = "initdb";
   static final String SCRIPTS_VOLUME = "scripts";
   static final String SHM_VOLUME = "dshm";
 
@@ -79,13 +78,11 @@ public final class PostgresStatefulSet {
     String name = cluster.getMetadata().getName();
     String configMap = ChildNames.configMap(name);
     return new PodSpecBuilder()
-        .withInitContainers(PostgresContainers.bootstrap(cluster))
         .withContainers(PostgresContainers.postgres(cluster))
         .withVolumes(
             configMapVolume(CONFIG_VOLUME, configMap, PostgresConfig.POSTGRESQL_CONF,
                 PostgresConfig.PG_HBA_CONF),
-            configMapVolume(INITDB_VOLUME, configMap, PostgresConfig.INIT_REPLICATION_SCRIPT),
-            configMapVolume(SCRIPTS_VOLUME, configMap, PostgresConfig.BOOTSTRAP_SCRIPT),
+            configMapVolume(SCRIPTS_VOLUME, configMap, PostgresConfig.INSTANCE_SCRIPT),
             // The container runtime's 64MB /dev/shm is too small for parallel queries.
             new VolumeBuilder().withName(SHM_VOLUME)
                 .withNewEmptyDir().withMedium("Memory").endEmptyDir().build())

@@ -10,8 +10,10 @@
  * owner reference to the cluster, so garbage collection removes it with the cluster — except
  * the volumes, which the StatefulSet retains by policy.
  *
- * <p>Topology: instance 0 of the StatefulSet is the primary, initialised by the official
- * {@code postgres} image's entrypoint; every other instance is cloned from it once with
- * {@code pg_basebackup -R} by an init container and then runs as a streaming hot standby.
+ * <p>Topology: instance 0 of the StatefulSet is the primary; every other instance is cloned from
+ * it once with {@code pg_basebackup -R} and then runs as a streaming hot standby. The operator's
+ * instance script ({@link io.pgoperator.app.postgres.children.Scripts#INSTANCE}, in the ConfigMap)
+ * does both and starts postgres; it relies on nothing but the PostgreSQL programs on PATH, so the
+ * tests run it against real binaries ({@code io.pgoperator.app.postgres.local} in the tests).
  */
 package io.pgoperator.app.postgres.children;

@@ -22,8 +22,7 @@ class PostgresConfigTest {
         .containsEntry("app.kubernetes.io/managed-by", "pg-operator");
     assertThat(cm.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(ref -> assertThat(ref.getController()).isTrue());
-    assertThat(cm.getData()).containsOnlyKeys("postgresql.conf", "pg_hba.conf",
-        "bootstrap-replica.sh", "init-replication.sh");
+    assertThat(cm.getData()).containsOnlyKeys("postgresql.conf", "pg_hba.conf", "instance.sh");
   }
 
   @Test
@@ -41,10 +40,11 @@ class PostgresConfigTest {
     params.put("wal_level", "minimal");
     params.put("Listen_Addresses", "localhost");
     List<String> lines = settings(params);
-    assertThat(lines).contains("port = '5432'", "wal_level = 'replica'",
-        "listen_addresses = '*'", "hba_file = '/etc/postgresql/pg_hba.conf'",
+    assertThat(lines).contains("wal_level = 'replica'", "listen_addresses = '*'",
         "hot_standby = 'on'", "password_encryption = 'scram-sha-256'")
-        .doesNotContain("port = '6543'", "wal_level = 'minimal'")
+        .doesNotContain("wal_level = 'minimal'")
+        .noneMatch(l -> l.startsWith("port"))
+        .noneMatch(l -> l.startsWith("hba_file"))
         .noneMatch(l -> l.toLowerCase().contains("localhost"));
   }
 
@@ -58,16 +58,20 @@ class PostgresConfigTest {
     assertThat(lines).contains("search_path = '\"$user\", public'",
         "log_line_prefix = 'it''s %m \\\\ '")
         .noneMatch(l -> l.startsWith("application_name"))
-        .filteredOn(l -> l.startsWith("port")).containsExactly("port = '5432'");
+        .noneMatch(l -> l.startsWith("port"));
   }
 
   @Test
-  void hbaAllowsReplicationAndScramFromThePodNetworkOnly() {
+  void hbaAdmitsTheSuperuserLocallyOnlyAndTheReplicationRoleOnlyForReplication() {
     String hba = PostgresConfig.pgHbaConf();
     assertThat(hba.lines().filter(l -> !l.startsWith("#")).map(l -> l.split("\\s+")).toList())
         .extracting(f -> String.join(" ", f))
         .containsExactly(
             "local all all trust",
+            "host all postgres 0.0.0.0/0 reject",
+            "host all postgres ::/0 reject",
+            "host replication postgres 0.0.0.0/0 reject",
+            "host replication postgres ::/0 reject",
             "host replication replicator 0.0.0.0/0 scram-sha-256",
             "host replication replicator ::/0 scram-sha-256",
             "host all all 0.0.0.0/0 scram-sha-256",
@@ -75,13 +79,15 @@ class PostgresConfigTest {
   }
 
   @Test
-  void scriptsCloneStandbysAndCreateTheReplicationRole() {
-    Map<String, String> data = PostgresConfig.build(Clusters.full("orders")).getData();
-    assertThat(data.get("bootstrap-replica.sh"))
-        .contains("ordinal=\"${host##*-}\"", "$PGDATA/PG_VERSION",
-            "pg_basebackup -h \"$PRIMARY_HOST\"", " -R -X stream");
-    assertThat(data.get("init-replication.sh"))
-        .contains("CREATE ROLE :\"role\" WITH REPLICATION LOGIN PASSWORD :'pw'");
+  void theInstanceScriptBuildsDataDirectoriesBesidePgdataAndRenamesThemWhenComplete() {
+    String script = PostgresConfig.build(Clusters.full("orders")).getData().get("instance.sh");
+    assertThat(script)
+        .contains("ordinal=\"${POD_NAME##*-}\"", "\"$1/global/pg_control\"",
+            "--data-checksums", "pg_basebackup --pgdata=\"$work\" --write-recovery-conf",
+            "application_name=$POD_NAME", "mv \"$work\" \"$PGDATA\"",
+            "CREATE ROLE :\"app\" WITH LOGIN PASSWORD :'app_password';",
+            "exec postgres -D \"$PGDATA\" -p \"$PGPORT\"")
+        .doesNotContain("SUPERUSER", "PG_VERSION");
   }
 
   @Test

@@ -24,7 +24,6 @@ class PostgresStatefulSetTest {
   private final StatefulSet sts = PostgresStatefulSet.build(Clusters.full("orders"));
   private final PodSpec pod = sts.getSpec().getTemplate().getSpec();
   private final Container postgres = pod.getContainers().get(0);
-  private final Container bootstrap = pod.getInitContainers().get(0);
 
   @Test
   void statefulSetIsGovernedByTheHeadlessServiceWithOnePodPerInstance() {
@@ -45,7 +44,7 @@ class PostgresStatefulSetTest {
   @Test
   void imageFollowsTheVersionUnlessOverridden() {
     assertThat(postgres.getImage()).isEqualTo("postgres:16");
-    assertThat(bootstrap.getImage()).isEqualTo("postgres:16");
+    assertThat(pod.getInitContainers()).as("the instance script does what init containers did").isEmpty();
 
     PostgresCluster custom = Clusters.full("orders");
     custom.getSpec().setImage("registry.local/pg:16.4");
@@ -56,11 +55,10 @@ class PostgresStatefulSetTest {
   }
 
   @Test
-  void postgresRunsThroughTheImageEntrypointWithTheGeneratedConfig() {
+  void postgresRunsTheOperatorsInstanceScriptWithTheGeneratedConfig() {
     assertThat(postgres.getName()).isEqualTo("postgres");
-    assertThat(postgres.getCommand()).containsExactly("docker-entrypoint.sh");
-    assertThat(postgres.getArgs())
-        .containsExactly("postgres", "-c", "config_file=/etc/postgresql/postgresql.conf");
+    assertThat(postgres.getCommand()).containsExactly("bash", "/opt/pg-operator/instance.sh");
+    assertThat(postgres.getArgs()).isNullOrEmpty();
     assertThat(postgres.getPorts()).singleElement().satisfies(p -> {
       assertThat(p.getName()).isEqualTo("postgresql");
       assertThat(p.getContainerPort()).isEqualTo(5432);
@@ -68,20 +66,26 @@ class PostgresStatefulSetTest {
     assertThat(mounts(postgres)).containsOnly(
         entry("data", "/var/lib/postgresql/data"),
         entry("config", "/etc/postgresql"),
-        entry("initdb", "/docker-entrypoint-initdb.d"),
+        entry("scripts", "/opt/pg-operator"),
         entry("dshm", "/dev/shm"));
   }
 
   @Test
-  void credentialsComeFromTheSecret() {
+  void theScriptLearnsItsPodItsPathsThePrimaryAndTheCredentialsFromItsEnvironment() {
     assertThat(secretRefs(postgres)).containsOnly(
-        entry("POSTGRES_USER", "orders-credentials/username"),
-        entry("POSTGRES_PASSWORD", "orders-credentials/password"),
-        entry("POSTGRES_DB", "orders-credentials/database"),
+        entry("APP_USER", "orders-credentials/username"),
+        entry("APP_PASSWORD", "orders-credentials/password"),
+        entry("APP_DATABASE", "orders-credentials/database"),
         entry("REPLICATION_PASSWORD", "orders-credentials/replication-password"));
     assertThat(plainEnv(postgres)).containsOnly(
         entry("PGDATA", "/var/lib/postgresql/data/pgdata"),
+        entry("PGPORT", "5432"),
+        entry("CONFIG_DIR", "/etc/postgresql"),
+        entry("PRIMARY_HOST", "orders-rw"),
+        entry("PRIMARY_PORT", "5432"),
         entry("REPLICATION_USER", "replicator"));
+    assertThat(postgres.getEnv()).filteredOn(e -> e.getName().equals("POD_NAME")).singleElement()
+        .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name"));
   }
 
   @Test
@@ -93,23 +97,7 @@ class PostgresStatefulSetTest {
     assertThat(postgres.getStartupProbe().getExec().getCommand()).isEqualTo(expected);
     assertThat(postgres.getStartupProbe().getFailureThreshold()
         * postgres.getStartupProbe().getPeriodSeconds())
-        .as("initdb and crash recovery get minutes, not seconds").isGreaterThanOrEqualTo(300);
-  }
-
-  @Test
-  void bootstrapInitContainerClonesThePrimaryThroughTheReadWriteService() {
-    assertThat(bootstrap.getName()).isEqualTo("bootstrap");
-    assertThat(bootstrap.getCommand())
-        .containsExactly("bash", "/opt/pg-operator/bootstrap-replica.sh");
-    assertThat(plainEnv(bootstrap)).contains(
-        entry("PGDATA", "/var/lib/postgresql/data/pgdata"),
-        entry("PRIMARY_HOST", "orders-rw"),
-        entry("PRIMARY_PORT", "5432"),
-        entry("REPLICATION_USER", "replicator"));
-    assertThat(secretRefs(bootstrap))
-        .containsOnly(entry("REPLICATION_PASSWORD", "orders-credentials/replication-password"));
-    assertThat(mounts(bootstrap)).containsOnly(
-        entry("data", "/var/lib/postgresql/data"), entry("scripts", "/opt/pg-operator"));
+        .as("initdb, cloning and crash recovery get minutes, not seconds").isGreaterThanOrEqualTo(300);
   }
 
   @Test
@@ -117,8 +105,8 @@ class PostgresStatefulSetTest {
     Map<String, Volume> volumes = pod.getVolumes().stream()
         .collect(Collectors.toMap(Volume::getName, v -> v));
     assertThat(keys(volumes.get("config"))).containsExactly("postgresql.conf", "pg_hba.conf");
-    assertThat(keys(volumes.get("initdb"))).containsExactly("init-replication.sh");
-    assertThat(keys(volumes.get("scripts"))).containsExactly("bootstrap-replica.sh");
+    assertThat(volumes).doesNotContainKey("initdb");
+    assertThat(keys(volumes.get("scripts"))).containsExactly("instance.sh");
     assertThat(volumes.get("config").getConfigMap().getName()).isEqualTo("orders-config");
     assertThat(volumes.get("dshm").getEmptyDir().getMedium()).isEqualTo("Memory");
   }
@@ -156,10 +144,8 @@ class PostgresStatefulSetTest {
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(999L);
     assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(999L);
-    for (Container c : List.of(postgres, bootstrap)) {
-      assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-      assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    }
+    assertThat(postgres.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(postgres.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
   }
 
@@ -217,7 +203,7 @@ class PostgresStatefulSetTest {
   }
 
   private static Map<String, String> secretRefs(Container c) {
-    return c.getEnv().stream().filter(e -> e.getValueFrom() != null)
+    return c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
         .collect(Collectors.toMap(EnvVar::getName,
             e -> e.getValueFrom().getSecretKeyRef().getName() + "/"
                 + e.getValueFrom().getSecretKeyRef().getKey()));

@@ -1,0 +1,142 @@
+package io.pgoperator.app.postgres.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgoperator.app.postgres.Clusters;
+import io.pgoperator.app.postgres.children.CredentialsSecret;
+import io.pgoperator.runtime.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The instance script the operator renders, run by {@link LocalPods} with real PostgreSQL binaries:
+ * instance 0 initialises a database with checksums and least-privilege roles, the others clone it
+ * and stream, and a clone interrupted half-way is repeated rather than trusted.
+ */
+class InstanceLifecycleIT {
+
+  private static final Duration START = Duration.ofMinutes(2);
+
+  private LocalPods pods;
+
+  /** On failure, what the pods logged: the instance script's and PostgreSQL's own lines. */
+  @RegisterExtension
+  final AfterTestExecutionCallback printLogs = context -> {
+    if (context.getExecutionException().isPresent() && pods != null) {
+      System.out.println(pods.logTails());
+    }
+  };
+
+  @AfterEach
+  void stopPods() {
+    if (pods != null) {
+      pods.close();
+    }
+  }
+
+  static Stream<String> versions() {
+    return PostgresBinaries.versions().stream();
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @MethodSource("versions")
+  void instanceZeroInitialisesTheOthersCloneAndStream(String version) {
+    PostgresBinaries binaries = PostgresBinaries.of(version);
+    pods = new LocalPods(Clusters.full("orders"), binaries);
+    pods.start(0);
+    Psql app = awaitApplication(binaries, 0);
+
+    app.value("CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1), (2)");
+    assertThat(app.value("SHOW data_checksums")).isEqualTo("on");
+
+    pods.start(1);
+    pods.start(2);
+    Psql superuser = Psql.superuserInPod(binaries, pods.port(0));
+    Await.until("both standbys stream from the primary, named by their pods", START,
+        () -> "orders-1|streaming\norders-2|streaming".equals(superuser.run(
+            "SELECT application_name, state FROM pg_stat_replication ORDER BY 1").output().strip()));
+    for (int standby : List.of(1, 2)) {
+      Psql reader = app(binaries, standby);
+      Await.until("orders-" + standby + " has the rows", START, () -> "2".equals(reader.run("SELECT count(*) FROM items").output().strip()));
+      assertThat(reader.run("INSERT INTO items VALUES (3)").output()).contains("read-only transaction");
+      assertThat(reader.value("SHOW data_checksums")).isEqualTo("on");
+    }
+  }
+
+  @Test
+  void theApplicationOwnerIsNoSuperuserAndTheSuperuserIsLocalOnly() {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    pods = new LocalPods(Clusters.minimal("demo"), binaries);
+    pods.start(0);
+    Psql app = awaitApplication(binaries, 0);
+
+    assertThat(app.value("SELECT rolsuper OR rolcreaterole OR rolreplication FROM pg_roles WHERE rolname = current_user"))
+        .isEqualTo("f");
+    assertThat(app.value("SELECT pg_catalog.pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"))
+        .isEqualTo("demo");
+    app.value("CREATE TABLE notes (body text)");
+    Psql.Result shell = app.run("COPY notes FROM PROGRAM 'id'");
+    assertThat(shell.succeeded()).isFalse();
+    assertThat(shell.output()).contains("permission denied");
+    assertThat(app.run("SELECT pg_read_file('/proc/self/environ')").output()).contains("permission denied");
+
+    Psql superuserOverNetwork = new Psql(binaries, pods.port(0), "postgres", "", "postgres");
+    assertThat(superuserOverNetwork.run("SELECT 1").output()).contains("pg_hba.conf rejects connection");
+    Psql replicatorAsUser = new Psql(binaries, pods.port(0), "replicator",
+        CredentialsSecret.value(pods.secret(), CredentialsSecret.REPLICATION_PASSWORD), "demo");
+    assertThat(replicatorAsUser.run("SELECT 1").succeeded()).as("the replication role queries nothing").isFalse();
+  }
+
+  @Test
+  void aCloneInterruptedHalfWayIsRepeatedNotTrusted() throws Exception {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    pods = new LocalPods(Clusters.full("orders"), binaries);
+    pods.start(0);
+    Psql app = awaitApplication(binaries, 0);
+    app.value("CREATE TABLE items (id int); INSERT INTO items VALUES (42)");
+
+    Path volume = pods.dataVolume(1);
+    try (SlowLink slow = new SlowLink(pods.port(0), 2 * 1024 * 1024)) {
+      pods.routeReadWriteServiceTo(slow.port());
+      pods.start(1);
+      // pg_basebackup writes PG_VERSION among the first files and global/pg_control last.
+      Await.until("the clone has begun", START, () -> Files.exists(volume.resolve("pgdata.clone/PG_VERSION")));
+      pods.kill(1);
+    }
+    assertThat(volume.resolve("pgdata.clone/global/pg_control")).as("the copy was interrupted").doesNotExist();
+    assertThat(volume.resolve("pgdata")).as("an incomplete copy is never put in place").doesNotExist();
+
+    pods.routeReadWriteServiceTo(null);
+    pods.start(1);
+    Psql superuser = Psql.superuserInPod(binaries, pods.port(0));
+    Await.until("orders-1 streams after a fresh clone", START,
+        () -> "orders-1|streaming".equals(superuser.run(
+            "SELECT application_name, state FROM pg_stat_replication").output().strip()));
+    assertThat(app(binaries, 1).value("SELECT id FROM items")).isEqualTo("42");
+    assertThat(volume.resolve("pgdata.clone")).doesNotExist();
+    assertThat(Files.readString(pods.log(1))).contains("cloning the primary", "cloned; starting as a hot standby");
+  }
+
+  private Psql app(PostgresBinaries binaries, int ordinal) {
+    return new Psql(binaries, pods.port(ordinal),
+        CredentialsSecret.value(pods.secret(), CredentialsSecret.USERNAME),
+        CredentialsSecret.value(pods.secret(), CredentialsSecret.PASSWORD),
+        CredentialsSecret.value(pods.secret(), CredentialsSecret.DATABASE));
+  }
+
+  private Psql awaitApplication(PostgresBinaries binaries, int ordinal) {
+    Psql app = app(binaries, ordinal);
+    Await.until(pods.podName(ordinal) + " accepts the application's login (log: " + pods.log(ordinal) + ")", START,
+        () -> app.run("SELECT 1").succeeded());
+    return app;
+  }
+}

@@ -1,0 +1,265 @@
+package io.pgoperator.app.postgres.local;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.children.ChildNames;
+import io.pgoperator.app.postgres.children.CredentialsSecret;
+import io.pgoperator.app.postgres.children.Passwords;
+import io.pgoperator.app.postgres.children.PostgresConfig;
+import io.pgoperator.app.postgres.children.PostgresStatefulSet;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Plays the kubelet for the instance pods of one cluster, as the operator renders them (StatefulSet,
+ * ConfigMap, Secret): each pod's postgres container runs as a local process with the rendered
+ * command and environment, its volumes "mounted" as directories (the ConfigMap's files projected as
+ * a kubelet projects them, the data volume one directory per pod that outlives the process), and
+ * real PostgreSQL binaries on PATH. What a cluster network would give differently is the one
+ * adjustment: every pod shares this host, so each gets its own port (PGPORT) and the read-write
+ * Service (PRIMARY_HOST/PRIMARY_PORT) is pod 0 on 127.0.0.1.
+ */
+public final class LocalPods implements AutoCloseable {
+
+  private final PostgresCluster cluster;
+  private final PostgresBinaries binaries;
+  private final Path root;
+  private final StatefulSet statefulSet;
+  private final ConfigMap configMap;
+  private final Secret secret;
+  private final Map<Integer, Integer> ports = new HashMap<>();
+  private final Map<Integer, Process> running = new HashMap<>();
+  private Integer primaryPortOverride;
+
+  public LocalPods(PostgresCluster cluster, PostgresBinaries binaries) {
+    this.cluster = cluster;
+    this.binaries = binaries;
+    this.statefulSet = PostgresStatefulSet.build(cluster);
+    this.configMap = PostgresConfig.build(cluster);
+    this.secret = CredentialsSecret.build(cluster, Passwords.secure());
+    try {
+      this.root = Files.createTempDirectory("pg-pods-");
+      Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make a directory for the pods", e);
+    }
+  }
+
+  public Secret secret() {
+    return secret;
+  }
+
+  public String podName(int ordinal) {
+    return ChildNames.pod(cluster.getMetadata().getName(), ordinal);
+  }
+
+  /** The pod's port on 127.0.0.1, fixed for the pod's lifetime (as its IP would be). */
+  public synchronized int port(int ordinal) {
+    return ports.computeIfAbsent(ordinal, o -> freePort());
+  }
+
+  /** Where the pod's data volume is: it survives the pod, as a PersistentVolumeClaim does. */
+  public Path dataVolume(int ordinal) {
+    return root.resolve(podName(ordinal)).resolve("volumes/data");
+  }
+
+  public Path log(int ordinal) {
+    return root.resolve(podName(ordinal)).resolve("postgres.log");
+  }
+
+  /** Makes the read-write Service lead to {@code port} instead of pod 0 (e.g. through a proxy). */
+  public synchronized void routeReadWriteServiceTo(Integer port) {
+    this.primaryPortOverride = port;
+  }
+
+  /** Starts pod {@code ordinal}'s postgres container, as the kubelet does after (re)scheduling it. */
+  public synchronized Process start(int ordinal) {
+    if (running.containsKey(ordinal) && running.get(ordinal).isAlive()) {
+      throw new IllegalStateException(podName(ordinal) + " is running already");
+    }
+    Container container = statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, Path> mounts = mount(ordinal, container);
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar var : container.getEnv()) {
+      env.put(var.getName(), value(var, ordinal, mounts));
+    }
+    env.put("PGPORT", Integer.toString(port(ordinal)));
+    env.put("PRIMARY_HOST", "127.0.0.1");
+    env.put("PRIMARY_PORT", Integer.toString(primaryPortOverride != null ? primaryPortOverride : port(0)));
+    env.put("PATH", binaries.bin() + File.pathSeparator + "/usr/bin:/bin");
+    env.putAll(binaries.environment());
+    env.put("HOME", root.resolve(podName(ordinal)).toString());
+    List<String> command = container.getCommand().stream().map(arg -> local(arg, mounts)).toList();
+    try {
+      ProcessBuilder builder = new ProcessBuilder(LocalUser.current().command(command))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log(ordinal).toFile()));
+      builder.environment().clear();
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      running.put(ordinal, process);
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + podName(ordinal), e);
+    }
+  }
+
+  /** Kills every process of the pod at once, as a node or OOM kill would; the volume stays. */
+  public synchronized void kill(int ordinal) {
+    Process process = running.remove(ordinal);
+    if (process != null) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      waitFor(process);
+    }
+  }
+
+  /** A fast shutdown (SIGINT), as the pod's preStop hook asks for. */
+  public synchronized void stop(int ordinal) {
+    Process process = running.remove(ordinal);
+    if (process != null) {
+      signal(process, "INT");
+      waitFor(process);
+    }
+  }
+
+  public synchronized boolean isRunning(int ordinal) {
+    return running.containsKey(ordinal) && running.get(ordinal).isAlive();
+  }
+
+  /** The last lines of every pod's log, for a failure message. */
+  public synchronized String logTails() {
+    StringBuilder text = new StringBuilder();
+    for (int ordinal : new java.util.TreeSet<>(ports.keySet())) {
+      text.append("--- ").append(podName(ordinal)).append(" (").append(log(ordinal)).append(")\n");
+      try {
+        List<String> lines = Files.exists(log(ordinal)) ? Files.readAllLines(log(ordinal)) : List.of();
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> text.append(l).append('\n'));
+      } catch (IOException e) {
+        text.append("(unreadable: ").append(e).append(")\n");
+      }
+    }
+    return text.toString();
+  }
+
+  @Override
+  public synchronized void close() {
+    new ArrayList<>(running.keySet()).forEach(this::stop);
+    deleteTree(root);
+  }
+
+  /** Directories standing in for the container's volume mounts, keyed by mount path. */
+  private Map<String, Path> mount(int ordinal, Container container) {
+    Path pod = root.resolve(podName(ordinal));
+    Map<String, Volume> volumes = new HashMap<>();
+    statefulSet.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+    Map<String, Path> mounts = new LinkedHashMap<>();
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      Path dir = pod.resolve("volumes").resolve(mount.getName());
+      Volume volume = volumes.get(mount.getName());
+      try {
+        if (volume != null && volume.getConfigMap() != null) {
+          deleteTree(dir); // projected afresh at every start, as a kubelet does
+          Files.createDirectories(dir);
+          for (KeyToPath item : volume.getConfigMap().getItems()) {
+            Files.writeString(dir.resolve(item.getPath()), configMap.getData().get(item.getKey()));
+          }
+        }
+        LocalUser.current().own(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot mount " + mount.getName() + " of " + podName(ordinal), e);
+      }
+      mounts.put(mount.getMountPath(), dir);
+    }
+    LocalUser.current().own(pod);
+    return mounts;
+  }
+
+  private String value(EnvVar var, int ordinal, Map<String, Path> mounts) {
+    if (var.getValueFrom() == null) {
+      return local(var.getValue(), mounts);
+    }
+    if (var.getValueFrom().getFieldRef() != null) {
+      String field = var.getValueFrom().getFieldRef().getFieldPath();
+      if (!field.equals("metadata.name")) {
+        throw new IllegalStateException("this kubelet knows metadata.name only, not " + field);
+      }
+      return podName(ordinal);
+    }
+    String key = var.getValueFrom().getSecretKeyRef().getKey();
+    return CredentialsSecret.value(secret, key);
+  }
+
+  /** A container path under a mount, as the path of the directory standing in for it. */
+  private static String local(String value, Map<String, Path> mounts) {
+    for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+      if (value.equals(mount.getKey()) || value.startsWith(mount.getKey() + "/")) {
+        return mount.getValue() + value.substring(mount.getKey().length());
+      }
+    }
+    return value;
+  }
+
+  private static void signal(Process process, String signal) {
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot signal " + process.pid(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void waitFor(Process process) {
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}

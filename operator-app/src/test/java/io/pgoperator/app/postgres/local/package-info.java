@@ -1,0 +1,11 @@
+/**
+ * Real PostgreSQL for the tests: {@link io.pgoperator.app.postgres.local.LocalPods} plays the
+ * kubelet for a cluster's instance pods as the operator renders them (the instance script as a
+ * local process, the ConfigMap projected, the Secret in the environment, a data directory per pod
+ * that outlives the process), with the binaries envtest/build.sh fetched
+ * ({@link io.pgoperator.app.postgres.local.PostgresBinaries}), run as an unprivileged user
+ * ({@link io.pgoperator.app.postgres.local.LocalUser}); {@link io.pgoperator.app.postgres.local.Psql}
+ * connects as clients do, {@link io.pgoperator.app.postgres.local.SlowLink} slows a link enough to
+ * interrupt a copy half-way.
+ */
+package io.pgoperator.app.postgres.local;
