@@ -63,7 +63,7 @@ class PostgresConfigTest {
 
   @Test
   void hbaAdmitsTheSuperuserLocallyOnlyAndTheReplicationRoleOnlyForReplication() {
-    String hba = PostgresConfig.pgHbaConf();
+    String hba = PostgresConfig.pgHbaConf("orders_app");
     assertThat(hba.lines().filter(l -> !l.startsWith("#")).map(l -> l.split("\\s+")).toList())
         .extracting(f -> String.join(" ", f))
         .containsExactly(
@@ -76,6 +76,12 @@ class PostgresConfigTest {
             "host replication replicator ::/0 scram-sha-256",
             "host all all 0.0.0.0/0 scram-sha-256",
             "host all all ::/0 scram-sha-256");
+  }
+
+  @Test
+  void aClusterWhoseOwnerIsTheSuperuserFromBeforeTheInstanceScriptKeepsItsNetworkLogin() {
+    assertThat(PostgresConfig.pgHbaConf("postgres")).doesNotContain("reject")
+        .contains("host    all          all         0.0.0.0/0    scram-sha-256");
   }
 
   @Test

@@ -78,6 +78,7 @@ final class LocalUser {
     return readableCopies.computeIfAbsent(install, source -> {
       try {
         Path copy = Files.createTempDirectory("pg-binaries-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LocalPods.deleteTree(copy), "pg-binaries-cleanup"));
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
         PostgresBinaries.copyTree(source, copy);
         return copy;
