@@ -90,6 +90,28 @@ final class Scripts {
         log "cloned; starting as a hot standby of $PRIMARY_HOST"
       }
 
+      # A hot standby refuses to start with less of these than its primary had when the standby last
+      # heard (its control file records that). A lowered setting rolls out to the standbys first,
+      # as a StatefulSet rolls, so a standby starts with the larger of both until the primary has
+      # restarted with the new value; its next start then takes the new value too.
+      standby_floor() {
+        [ -f "$PGDATA/standby.signal" ] || return 0
+        local control pair name field default primary configured
+        control="$(LC_ALL=C pg_controldata "$PGDATA")"
+        for pair in max_connections:max_connections:100 max_worker_processes:max_worker_processes:8 \\
+            max_wal_senders:max_wal_senders:10 max_prepared_transactions:max_prepared_xacts:0 \\
+            max_locks_per_transaction:max_locks_per_xact:64; do
+          IFS=: read -r name field default <<< "$pair"
+          primary="$(sed -n "s/^$field setting: *//p" <<< "$control")"
+          configured="$(sed -n "s/^$name = '\\([0-9]*\\)'$/\\1/p" "$CONFIG_DIR/postgresql.conf" | tail -n 1)"
+          configured="${configured:-$default}"
+          if [ -n "$primary" ] && [ "$primary" -gt "$configured" ]; then
+            log "$name $configured is below the primary's $primary; starting with $primary until the primary has the new value" >&2
+            floor+=(-c "$name=$primary")
+          fi
+        done
+      }
+
       if ! complete "$PGDATA"; then
         if [ "$ordinal" = "0" ]; then
           initialise
@@ -98,7 +120,9 @@ final class Scripts {
         fi
       fi
       rm -rf "$PGDATA.initdb" "$PGDATA.clone"
+      floor=()
+      standby_floor
       exec postgres -D "$PGDATA" -p "$PGPORT" -c config_file="$CONFIG_DIR/postgresql.conf" \\
-        -c hba_file="$CONFIG_DIR/pg_hba.conf"
+        -c hba_file="$CONFIG_DIR/pg_hba.conf" "${floor[@]}"
       """;
 }

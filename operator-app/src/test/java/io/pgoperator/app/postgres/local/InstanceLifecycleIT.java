@@ -2,6 +2,7 @@ package io.pgoperator.app.postgres.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.Clusters;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
 import io.pgoperator.runtime.testing.Await;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +126,50 @@ class InstanceLifecycleIT {
     assertThat(app(binaries, 1).value("SELECT id FROM items")).isEqualTo("42");
     assertThat(volume.resolve("pgdata.clone")).doesNotExist();
     assertThat(Files.readString(pods.log(1))).contains("cloning the primary", "cloned; starting as a hot standby");
+  }
+
+  @Test
+  void loweringMaxConnectionsRollsOutStandbysFirstWithoutDeadlock() throws Exception {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    PostgresCluster cluster = Clusters.full("orders"); // max_connections 200
+    pods = new LocalPods(cluster, binaries);
+    pods.start(0);
+    awaitApplication(binaries, 0);
+    pods.start(1);
+    Psql superuser = Psql.superuserInPod(binaries, pods.port(0));
+    awaitStreaming(superuser, "orders-1");
+
+    PostgresCluster lowered = Clusters.full("orders");
+    lowered.getSpec().setParameters(Map.of("max_connections", "50"));
+    pods.render(lowered);
+    // The StatefulSet rolls the highest ordinal first: the standby restarts before the primary.
+    pods.stop(1);
+    pods.start(1);
+    awaitStreaming(superuser, "orders-1");
+    Psql standby = Psql.superuserInPod(binaries, pods.port(1));
+    assertThat(standby.value("SHOW max_connections")).as("the primary's value, until it restarts").isEqualTo("200");
+
+    pods.stop(0);
+    pods.start(0);
+    awaitApplication(binaries, 0);
+    awaitStreaming(Psql.superuserInPod(binaries, pods.port(0)), "orders-1");
+    assertThat(Psql.superuserInPod(binaries, pods.port(0)).value("SHOW max_connections")).isEqualTo("50");
+
+    // Replaying the primary's parameter change lowers the floor: the next restart takes 50.
+    Await.until("the standby replayed the primary's restart", START,
+        () -> Psql.superuserInPod(binaries, pods.port(0)).run(
+            "SELECT bool_and(replay_lsn = pg_current_wal_lsn()) FROM pg_stat_replication").output().strip().equals("t"));
+    pods.stop(1);
+    pods.start(1);
+    awaitStreaming(Psql.superuserInPod(binaries, pods.port(0)), "orders-1");
+    assertThat(Psql.superuserInPod(binaries, pods.port(1)).value("SHOW max_connections")).isEqualTo("50");
+    assertThat(Files.readString(pods.log(1))).contains("max_connections 50 is below the primary's 200");
+  }
+
+  private static void awaitStreaming(Psql primarySuperuser, String standby) {
+    Await.until(standby + " streams from the primary", START, () -> primarySuperuser.run(
+        "SELECT state FROM pg_stat_replication WHERE application_name = '" + standby + "'").output().strip()
+        .equals("streaming"));
   }
 
   private Psql app(PostgresBinaries binaries, int ordinal) {

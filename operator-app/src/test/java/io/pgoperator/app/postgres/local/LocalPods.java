@@ -44,9 +44,9 @@ public final class LocalPods implements AutoCloseable {
   private final PostgresCluster cluster;
   private final PostgresBinaries binaries;
   private final Path root;
-  private final StatefulSet statefulSet;
-  private final ConfigMap configMap;
   private final Secret secret;
+  private StatefulSet statefulSet;
+  private ConfigMap configMap;
   private final Map<Integer, Integer> ports = new HashMap<>();
   private final Map<Integer, Process> running = new HashMap<>();
   private Integer primaryPortOverride;
@@ -67,6 +67,16 @@ public final class LocalPods implements AutoCloseable {
 
   public Secret secret() {
     return secret;
+  }
+
+  /**
+   * What the operator renders for {@code changed} (same cluster, new spec): pods started from now
+   * on get its StatefulSet template and ConfigMap, as pods replaced by a rollout do. The Secret
+   * stays, as the operator never regenerates it.
+   */
+  public synchronized void render(PostgresCluster changed) {
+    this.statefulSet = PostgresStatefulSet.build(changed);
+    this.configMap = PostgresConfig.build(changed);
   }
 
   public String podName(int ordinal) {
