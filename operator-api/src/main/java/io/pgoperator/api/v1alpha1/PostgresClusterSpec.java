@@ -38,6 +38,7 @@ public class PostgresClusterSpec {
   /** postgresql.conf parameter names (GUCs), lower case so the owned-parameter check is exact. */
   public static final String PARAMETER_NAME_PATTERN = "^[a-z_][a-z0-9_.]*$";
   public static final int MAX_PARAMETERS = 128;
+  public static final String DEFAULT_MAX_STANDBY_LAG = "16Mi";
   /**
    * Mirrors {@code io.pgoperator.app.postgres.children.OwnedParameters} (a test there keeps the
    * two in step). Annotation values must be constants, hence the literal list.
@@ -77,9 +78,15 @@ public class PostgresClusterSpec {
   @Pattern(IDENTIFIER_PATTERN)
   private String database;
 
-  @JsonPropertyDescription("Role owning the application database (the image's POSTGRES_USER). Defaults like database. Immutable.")
+  @JsonPropertyDescription("Role owning the application database; not a superuser. Defaults like database. Immutable.")
   @Pattern(IDENTIFIER_PATTERN)
   private String owner;
+
+  @JsonPropertyDescription("How far a standby may have fallen behind the WAL its primary sent it and still be Ready (serve reads through the -ro Service), e.g. 16Mi. A standby that does not stream from the primary is never Ready.")
+  @Pattern(StorageSpec.QUANTITY_PATTERN)
+  @Size(max = 64)
+  @Default("16Mi")
+  private String maxStandbyLag = DEFAULT_MAX_STANDBY_LAG;
 
   @JsonPropertyDescription("postgresql.conf settings, values as strings (quote numbers). Settings the operator owns (listen_addresses, port, wal_level, ...) are refused.")
   @Size(max = MAX_PARAMETERS)
@@ -137,6 +144,15 @@ public class PostgresClusterSpec {
     this.database = database;
   }
 
+  /** The lag bound as written, {@value #DEFAULT_MAX_STANDBY_LAG} when unset. */
+  public String getMaxStandbyLag() {
+    return maxStandbyLag;
+  }
+
+  public void setMaxStandbyLag(String maxStandbyLag) {
+    this.maxStandbyLag = maxStandbyLag;
+  }
+
   public String getOwner() {
     return owner;
   }
@@ -168,19 +184,21 @@ public class PostgresClusterSpec {
         && Objects.equals(resources, other.resources)
         && Objects.equals(database, other.database)
         && Objects.equals(owner, other.owner)
+        && Objects.equals(maxStandbyLag, other.maxStandbyLag)
         && Objects.equals(parameters, other.parameters);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(instances, postgresVersion, image, storage, resources, database, owner,
-        parameters);
+        maxStandbyLag, parameters);
   }
 
   @Override
   public String toString() {
     return "PostgresClusterSpec{instances=" + instances + ", postgresVersion=" + postgresVersion
         + ", image=" + image + ", storage=" + storage + ", resources=" + resources
-        + ", database=" + database + ", owner=" + owner + ", parameters=" + parameters + '}';
+        + ", database=" + database + ", owner=" + owner + ", maxStandbyLag=" + maxStandbyLag
+        + ", parameters=" + parameters + '}';
   }
 }

@@ -52,8 +52,8 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     Container postgres = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(postgres.getImage()).isEqualTo("postgres:17");
     assertThat(postgres.getReadinessProbe().getExec().getCommand())
-        .containsExactly("pg_isready", "-U", "demo", "-d", "demo", "-h", "127.0.0.1", "-p", "5432");
-    assertThat(postgres.getLivenessProbe().getExec().getCommand()).contains("pg_isready");
+        .containsExactly("bash", "/opt/pg-operator/probe.sh", "ready");
+    assertThat(postgres.getLivenessProbe().getExec().getCommand()).contains("live");
     assertThat(sts.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(sts.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(999L);
     assertThat(sts.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(

@@ -21,6 +21,7 @@ public final class PostgresConfig {
   public static final String POSTGRESQL_CONF = "postgresql.conf";
   public static final String PG_HBA_CONF = "pg_hba.conf";
   public static final String INSTANCE_SCRIPT = "instance.sh";
+  public static final String PROBE_SCRIPT = "probe.sh";
 
   /** Where the StatefulSet mounts the files (see {@link PostgresStatefulSet}). */
   public static final String CONFIG_DIR = "/etc/postgresql";
@@ -30,7 +31,7 @@ public final class PostgresConfig {
   static final Map<String, String> DEFAULTS = Map.of(
       "max_connections", "100",
       "shared_buffers", "128MB",
-      // Standbys use no replication slots: keep some WAL so a briefly absent one catches up.
+      // Each standby has a replication slot; this is the safety net for one that lost it.
       "wal_keep_size", "128MB",
       // Fewer query cancellations on standbys; pg_rewind needs hint bits in WAL.
       "hot_standby_feedback", "on",
@@ -47,6 +48,7 @@ public final class PostgresConfig {
     data.put(POSTGRESQL_CONF, postgresqlConf(cluster.getSpec().getParameters()));
     data.put(PG_HBA_CONF, pgHbaConf(ChildNames.owner(cluster)));
     data.put(INSTANCE_SCRIPT, Scripts.INSTANCE);
+    data.put(PROBE_SCRIPT, Scripts.PROBE);
     return new ConfigMapBuilder()
         .withMetadata(ChildMeta.metadata(cluster,
             ChildNames.configMap(cluster.getMetadata().getName()), ChildMeta.COMPONENT_CONFIG))

@@ -12,10 +12,11 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.api.v1alpha1.PostgresClusterSpec;
 import io.pgoperator.api.v1alpha1.PostgresVersions;
 import io.pgoperator.api.v1alpha1.ResourcesSpec;
-import java.util.List;
 
 /** The container of an instance pod: postgres, run by the operator's instance script. */
 final class PostgresContainers {
@@ -26,6 +27,8 @@ final class PostgresContainers {
   static final String DATA_MOUNT = "/var/lib/postgresql/data";
   static final String PGDATA = DATA_MOUNT + "/pgdata";
   static final String SCRIPTS_DIR = "/opt/pg-operator";
+  /** The server's Unix socket, where the probes and the local superuser connect. */
+  static final String SOCKET_DIR = "/var/run/postgresql";
 
   private PostgresContainers() {
   }
@@ -49,24 +52,28 @@ final class PostgresContainers {
             env("PGDATA", PGDATA),
             env("PGPORT", Integer.toString(ChildNames.PORT)),
             env("CONFIG_DIR", PostgresConfig.CONFIG_DIR),
+            env("SOCKET_DIR", SOCKET_DIR),
             env("PRIMARY_HOST", ChildNames.readWriteService(name)),
             env("PRIMARY_PORT", Integer.toString(ChildNames.PORT)),
             secretEnv("APP_USER", secret, CredentialsSecret.USERNAME),
             secretEnv("APP_PASSWORD", secret, CredentialsSecret.PASSWORD),
             secretEnv("APP_DATABASE", secret, CredentialsSecret.DATABASE),
             env("REPLICATION_USER", ChildNames.REPLICATION_USER),
-            secretEnv("REPLICATION_PASSWORD", secret, CredentialsSecret.REPLICATION_PASSWORD))
+            secretEnv("REPLICATION_PASSWORD", secret, CredentialsSecret.REPLICATION_PASSWORD),
+            env("MAX_STANDBY_LAG_BYTES", Long.toString(maxStandbyLagBytes(cluster))))
         .withResources(resources(cluster))
         .withVolumeMounts(
             mount(PostgresStatefulSet.DATA_VOLUME, DATA_MOUNT),
             mount(PostgresStatefulSet.CONFIG_VOLUME, PostgresConfig.CONFIG_DIR),
             mount(PostgresStatefulSet.SCRIPTS_VOLUME, SCRIPTS_DIR),
+            mount(PostgresStatefulSet.RUN_VOLUME, SOCKET_DIR),
             mount(PostgresStatefulSet.SHM_VOLUME, "/dev/shm"))
-        // Startup covers initdb, cloning and crash recovery, during which pg_isready fails; only
-        // then does liveness start counting.
-        .withStartupProbe(probe(cluster, 5, 120))
-        .withReadinessProbe(probe(cluster, 10, 3))
-        .withLivenessProbe(probe(cluster, 10, 6))
+        // Startup covers initdb, cloning and crash recovery, during which the server refuses
+        // connections; only then does liveness start counting. Ready means serving: a standby
+        // only while it streams from the primary within maxStandbyLag (see Scripts.PROBE).
+        .withStartupProbe(probe("live", 5, 120))
+        .withReadinessProbe(probe("ready", 10, 3))
+        .withLivenessProbe(probe("live", 10, 6))
         // Kubernetes sends SIGTERM, a "smart" shutdown that waits for every client; a fast
         // shutdown finishes within the grace period instead of ending in SIGKILL.
         .withNewLifecycle()
@@ -80,21 +87,21 @@ final class PostgresContainers {
         .build();
   }
 
-  /** pg_isready checks the server accepts connections; it needs no password. */
-  static List<String> readyCommand(PostgresCluster cluster) {
-    return List.of("pg_isready", "-U", ChildNames.owner(cluster), "-d",
-        ChildNames.database(cluster), "-h", "127.0.0.1", "-p", Integer.toString(ChildNames.PORT));
-  }
-
-  private static Probe probe(PostgresCluster cluster, int period, int failures) {
+  private static Probe probe(String what, int period, int failures) {
     return new ProbeBuilder()
         .withNewExec()
-        .withCommand(readyCommand(cluster))
+        .withCommand("bash", SCRIPTS_DIR + "/" + PostgresConfig.PROBE_SCRIPT, what)
         .endExec()
         .withPeriodSeconds(period)
         .withTimeoutSeconds(5)
         .withFailureThreshold(failures)
         .build();
+  }
+
+  /** spec.maxStandbyLag in bytes; the CRD's pattern admits only quantities. */
+  static long maxStandbyLagBytes(PostgresCluster cluster) {
+    String lag = cluster.getSpec().getMaxStandbyLag();
+    return new Quantity(lag == null ? PostgresClusterSpec.DEFAULT_MAX_STANDBY_LAG : lag).getNumericalAmount().longValue();
   }
 
   private static ResourceRequirements resources(PostgresCluster cluster) {

@@ -35,6 +35,7 @@ public final class PostgresStatefulSet {
   static final String CONFIG_VOLUME = "config";
   static final String SCRIPTS_VOLUME = "scripts";
   static final String SHM_VOLUME = "dshm";
+  static final String RUN_VOLUME = "run";
 
   private PostgresStatefulSet() {
   }
@@ -82,7 +83,9 @@ public final class PostgresStatefulSet {
         .withVolumes(
             configMapVolume(CONFIG_VOLUME, configMap, PostgresConfig.POSTGRESQL_CONF,
                 PostgresConfig.PG_HBA_CONF),
-            configMapVolume(SCRIPTS_VOLUME, configMap, PostgresConfig.INSTANCE_SCRIPT),
+            configMapVolume(SCRIPTS_VOLUME, configMap, PostgresConfig.INSTANCE_SCRIPT, PostgresConfig.PROBE_SCRIPT),
+            // The Unix socket's directory, whatever the image has there.
+            new VolumeBuilder().withName(RUN_VOLUME).withNewEmptyDir().endEmptyDir().build(),
             // The container runtime's 64MB /dev/shm is too small for parallel queries.
             new VolumeBuilder().withName(SHM_VOLUME)
                 .withNewEmptyDir().withMedium("Memory").endEmptyDir().build())

@@ -15,9 +15,11 @@ final class Scripts {
    * Instance 0 initialises the database on its first start; every other instance clones it.
    * Either way the data directory is built beside PGDATA and renamed into place only when
    * complete, so an interrupted start (pod deleted, node lost, OOM kill) is simply repeated: a
-   * PGDATA without {@code global/pg_control} is never trusted. Expects POD_NAME, PGDATA, PGPORT,
-   * CONFIG_DIR, PRIMARY_HOST, PRIMARY_PORT, APP_USER, APP_PASSWORD, APP_DATABASE,
-   * REPLICATION_USER and REPLICATION_PASSWORD in the environment.
+   * PGDATA without {@code global/pg_control} is never trusted. Every standby streams through a
+   * physical replication slot of its own on the primary, so one that was away catches up (up to
+   * {@code max_slot_wal_keep_size}). Expects POD_NAME, PGDATA, PGPORT, CONFIG_DIR, SOCKET_DIR,
+   * PRIMARY_HOST, PRIMARY_PORT, APP_USER, APP_PASSWORD, APP_DATABASE, REPLICATION_USER and
+   * REPLICATION_PASSWORD in the environment.
    */
   static final String INSTANCE = """
       #!/bin/bash
@@ -26,6 +28,9 @@ final class Scripts {
 
       log() { echo "instance $POD_NAME: $*"; }
       ordinal="${POD_NAME##*-}"
+      # This standby's replication slot on the primary: the pod name as a slot name may be written.
+      slot="$(tr -- '-.' '__' <<< "$POD_NAME")"
+      primary="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$REPLICATION_USER"
 
       # A data directory is complete once it has its control file; pg_basebackup writes that last.
       complete() { [ -s "$1/global/pg_control" ]; }
@@ -72,7 +77,9 @@ final class Scripts {
       clone() {
         local work="$PGDATA.clone" tries=0
         log "waiting for the primary at $PRIMARY_HOST:$PRIMARY_PORT"
-        until pg_isready --quiet --host="$PRIMARY_HOST" --port="$PRIMARY_PORT"; do
+        # As the application would connect: no role the primary rejects (and logs) on every try.
+        until pg_isready --quiet --host="$PRIMARY_HOST" --port="$PRIMARY_PORT" --username="$APP_USER" \\
+            --dbname="$APP_DATABASE"; do
           tries=$((tries + 1))
           if [ "$tries" -ge 150 ]; then
             log "primary $PRIMARY_HOST:$PRIMARY_PORT not ready after 300s; exiting so the pod restarts and retries" >&2
@@ -81,13 +88,29 @@ final class Scripts {
           sleep 2
         done
         rm -rf "$work"
-        log "cloning the primary into $work"
+        # A slot of an earlier attempt, or of an earlier life of this pod, holds WAL for nothing.
+        PGPASSWORD="$REPLICATION_PASSWORD" pg_receivewal --drop-slot --slot="$slot" --no-password \\
+          --dbname="$primary" 2>/dev/null || true
+        log "cloning the primary into $work (replication slot $slot)"
         PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup --pgdata="$work" --write-recovery-conf \\
-          --wal-method=stream --checkpoint=fast --no-password \\
-          --dbname="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$REPLICATION_USER application_name=$POD_NAME"
+          --wal-method=stream --checkpoint=fast --no-password --create-slot --slot="$slot" \\
+          --dbname="$primary application_name=$POD_NAME"
         set_aside_incomplete
         mv "$work" "$PGDATA"
         log "cloned; starting as a hot standby of $PRIMARY_HOST"
+      }
+
+      # A standby cloned before slots were used gets one; a slot dropped on the primary (by hand, or
+      # invalidated past max_slot_wal_keep_size) is made anew. Neither stops a start: a standby that
+      # cannot stream is simply not Ready (see the probe).
+      ensure_slot() {
+        [ -f "$PGDATA/standby.signal" ] || return 0
+        if ! grep -q "^primary_slot_name" "$PGDATA/postgresql.auto.conf" 2>/dev/null; then
+          echo "primary_slot_name = '$slot'" >> "$PGDATA/postgresql.auto.conf"
+        fi
+        PGPASSWORD="$REPLICATION_PASSWORD" pg_receivewal --create-slot --if-not-exists --slot="$slot" \\
+          --no-password --dbname="$primary" 2>/dev/null ||
+          log "could not make sure replication slot $slot exists on $PRIMARY_HOST; starting anyway" >&2
       }
 
       # A hot standby refuses to start with less of these than its primary had when the standby last
@@ -107,9 +130,21 @@ final class Scripts {
           configured="${configured:-$default}"
           if [ -n "$primary" ] && [ "$primary" -gt "$configured" ]; then
             log "$name $configured is below the primary's $primary; starting with $primary until the primary has the new value" >&2
-            floor+=(-c "$name=$primary")
+            extra+=(-c "$name=$primary")
           fi
         done
+      }
+
+      # Replication slots may hold back at most a fifth of the data volume (at least 64MB), so a
+      # long-gone standby cannot fill the disk; it loses its slot and is not Ready until cloned
+      # anew. Measured on the volume itself, so a volume expanded by hand counts; a
+      # max_slot_wal_keep_size in spec.parameters wins.
+      slot_wal_bound() {
+        grep -q "^max_slot_wal_keep_size" "$CONFIG_DIR/postgresql.conf" && return 0
+        local kib mib
+        kib="$(df -Pk "$PGDATA" | awk 'NR == 2 { print $2 }')"
+        mib=$(( ${kib:-0} / 5 / 1024 ))
+        extra+=(-c "max_slot_wal_keep_size=$(( mib > 64 ? mib : 64 ))MB")
       }
 
       if ! complete "$PGDATA"; then
@@ -120,9 +155,57 @@ final class Scripts {
         fi
       fi
       rm -rf "$PGDATA.initdb" "$PGDATA.clone"
-      floor=()
+      extra=()
       standby_floor
+      ensure_slot
+      slot_wal_bound
       exec postgres -D "$PGDATA" -p "$PGPORT" -c config_file="$CONFIG_DIR/postgresql.conf" \\
-        -c hba_file="$CONFIG_DIR/pg_hba.conf" "${floor[@]}"
+        -c hba_file="$CONFIG_DIR/pg_hba.conf" -c unix_socket_directories="$SOCKET_DIR" "${extra[@]}"
+      """;
+
+  /**
+   * The probes. {@code live}: the server accepts connections. {@code ready}: live, and on a
+   * standby also streaming from the primary, heard from within the last minute, with all but
+   * MAX_STANDBY_LAG_BYTES of the primary's current WAL replayed; a standby that cannot stream
+   * (primary gone, its WAL removed, another database system) is never Ready, so it leaves the
+   * {@code -ro} Service instead of serving stale rows. Prints why when it fails.
+   */
+  static final String PROBE = """
+      #!/bin/bash
+      # Generated by pg-operator: the postgres container's probes. Usage: probe.sh live|ready
+      set -uo pipefail
+      if ! pg_isready --quiet --host="$SOCKET_DIR" --port="$PGPORT" --username=postgres --dbname=postgres; then
+        echo "not accepting connections"
+        exit 1
+      fi
+      if [ "${1:-}" != "ready" ] || [ ! -f "$PGDATA/standby.signal" ]; then
+        exit 0
+      fi
+      # The primary's own position: a standby that has just reconnected knows no fresher one.
+      if ! primary_lsn="$(PGPASSWORD="$APP_PASSWORD" psql --no-psqlrc --quiet --tuples-only --no-align \\
+          --dbname="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$APP_USER dbname=$APP_DATABASE connect_timeout=3" \\
+          --command="SELECT pg_current_wal_lsn()" 2>&1)"; then
+        echo "standby not ready: cannot reach the primary at $PRIMARY_HOST:$PRIMARY_PORT: $primary_lsn"
+        exit 1
+      fi
+      verdict="$(psql --host="$SOCKET_DIR" --port="$PGPORT" --username=postgres --dbname=postgres \\
+        --no-psqlrc --quiet --tuples-only --no-align --set=max_lag="$MAX_STANDBY_LAG_BYTES" \\
+        --set=primary_lsn="$primary_lsn" 2>&1 <<'EOSQL'
+      SELECT CASE
+        WHEN r.status IS DISTINCT FROM 'streaming'
+          THEN 'not streaming from the primary (WAL receiver ' || coalesce(r.status, 'not running') || ')'
+        WHEN r.last_msg_receipt_time < now() - interval '60 seconds'
+          THEN 'nothing heard from the primary since ' || r.last_msg_receipt_time
+        WHEN pg_wal_lsn_diff(:'primary_lsn', pg_last_wal_replay_lsn()) > :max_lag
+          THEN 'replay is ' || pg_wal_lsn_diff(:'primary_lsn', pg_last_wal_replay_lsn())
+            || ' bytes behind the primary, more than ' || :max_lag
+        ELSE 'ok' END
+      FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true;
+      EOSQL
+      )"
+      if [ "$verdict" != "ok" ]; then
+        echo "standby not ready: $verdict"
+        exit 1
+      fi
       """;
 }

@@ -22,7 +22,7 @@ class PostgresConfigTest {
         .containsEntry("app.kubernetes.io/managed-by", "pg-operator");
     assertThat(cm.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(ref -> assertThat(ref.getController()).isTrue());
-    assertThat(cm.getData()).containsOnlyKeys("postgresql.conf", "pg_hba.conf", "instance.sh");
+    assertThat(cm.getData()).containsOnlyKeys("postgresql.conf", "pg_hba.conf", "instance.sh", "probe.sh");
   }
 
   @Test

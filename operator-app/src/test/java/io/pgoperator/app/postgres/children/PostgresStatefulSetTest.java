@@ -67,6 +67,7 @@ class PostgresStatefulSetTest {
         entry("data", "/var/lib/postgresql/data"),
         entry("config", "/etc/postgresql"),
         entry("scripts", "/opt/pg-operator"),
+        entry("run", "/var/run/postgresql"),
         entry("dshm", "/dev/shm"));
   }
 
@@ -81,6 +82,8 @@ class PostgresStatefulSetTest {
         entry("PGDATA", "/var/lib/postgresql/data/pgdata"),
         entry("PGPORT", "5432"),
         entry("CONFIG_DIR", "/etc/postgresql"),
+        entry("SOCKET_DIR", "/var/run/postgresql"),
+        entry("MAX_STANDBY_LAG_BYTES", "16777216"),
         entry("PRIMARY_HOST", "orders-rw"),
         entry("PRIMARY_PORT", "5432"),
         entry("REPLICATION_USER", "replicator"));
@@ -89,15 +92,27 @@ class PostgresStatefulSetTest {
   }
 
   @Test
-  void probesAskPgIsReadyOnLoopback() {
-    List<String> expected = List.of("pg_isready", "-U", "orders_app", "-d", "orders", "-h",
-        "127.0.0.1", "-p", "5432");
-    assertThat(postgres.getReadinessProbe().getExec().getCommand()).isEqualTo(expected);
-    assertThat(postgres.getLivenessProbe().getExec().getCommand()).isEqualTo(expected);
-    assertThat(postgres.getStartupProbe().getExec().getCommand()).isEqualTo(expected);
+  void probesRunTheProbeScriptAndReadinessMeansServing() {
+    assertThat(postgres.getReadinessProbe().getExec().getCommand())
+        .containsExactly("bash", "/opt/pg-operator/probe.sh", "ready");
+    assertThat(postgres.getLivenessProbe().getExec().getCommand())
+        .containsExactly("bash", "/opt/pg-operator/probe.sh", "live");
+    assertThat(postgres.getStartupProbe().getExec().getCommand())
+        .containsExactly("bash", "/opt/pg-operator/probe.sh", "live");
     assertThat(postgres.getStartupProbe().getFailureThreshold()
         * postgres.getStartupProbe().getPeriodSeconds())
         .as("initdb, cloning and crash recovery get minutes, not seconds").isGreaterThanOrEqualTo(300);
+  }
+
+  @Test
+  void theStandbyLagBoundComesFromTheSpec() {
+    PostgresCluster cluster = Clusters.full("orders");
+    cluster.getSpec().setMaxStandbyLag("1Gi");
+    assertThat(plainEnv(PostgresStatefulSet.build(cluster).getSpec().getTemplate().getSpec().getContainers().get(0)))
+        .containsEntry("MAX_STANDBY_LAG_BYTES", "1073741824");
+    cluster.getSpec().setMaxStandbyLag(null);
+    assertThat(plainEnv(PostgresStatefulSet.build(cluster).getSpec().getTemplate().getSpec().getContainers().get(0)))
+        .containsEntry("MAX_STANDBY_LAG_BYTES", "16777216");
   }
 
   @Test
@@ -106,7 +121,8 @@ class PostgresStatefulSetTest {
         .collect(Collectors.toMap(Volume::getName, v -> v));
     assertThat(keys(volumes.get("config"))).containsExactly("postgresql.conf", "pg_hba.conf");
     assertThat(volumes).doesNotContainKey("initdb");
-    assertThat(keys(volumes.get("scripts"))).containsExactly("instance.sh");
+    assertThat(keys(volumes.get("scripts"))).containsExactly("instance.sh", "probe.sh");
+    assertThat(volumes.get("run").getEmptyDir()).isNotNull();
     assertThat(volumes.get("config").getConfigMap().getName()).isEqualTo("orders-config");
     assertThat(volumes.get("dshm").getEmptyDir().getMedium()).isEqualTo("Memory");
   }

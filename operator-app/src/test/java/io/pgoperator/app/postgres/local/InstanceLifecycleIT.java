@@ -62,7 +62,7 @@ class InstanceLifecycleIT {
 
     pods.start(1);
     pods.start(2);
-    Psql superuser = Psql.superuserInPod(binaries, pods.port(0));
+    Psql superuser = pods.superuser(0);
     Await.until("both standbys stream from the primary, named by their pods", START,
         () -> "orders-1|streaming\norders-2|streaming".equals(superuser.run(
             "SELECT application_name, state FROM pg_stat_replication ORDER BY 1").output().strip()));
@@ -119,7 +119,7 @@ class InstanceLifecycleIT {
 
     pods.routeReadWriteServiceTo(null);
     pods.start(1);
-    Psql superuser = Psql.superuserInPod(binaries, pods.port(0));
+    Psql superuser = pods.superuser(0);
     Await.until("orders-1 streams after a fresh clone", START,
         () -> "orders-1|streaming".equals(superuser.run(
             "SELECT application_name, state FROM pg_stat_replication").output().strip()));
@@ -136,7 +136,7 @@ class InstanceLifecycleIT {
     pods.start(0);
     awaitApplication(binaries, 0);
     pods.start(1);
-    Psql superuser = Psql.superuserInPod(binaries, pods.port(0));
+    Psql superuser = pods.superuser(0);
     awaitStreaming(superuser, "orders-1");
 
     PostgresCluster lowered = Clusters.full("orders");
@@ -146,24 +146,72 @@ class InstanceLifecycleIT {
     pods.stop(1);
     pods.start(1);
     awaitStreaming(superuser, "orders-1");
-    Psql standby = Psql.superuserInPod(binaries, pods.port(1));
+    Psql standby = pods.superuser(1);
     assertThat(standby.value("SHOW max_connections")).as("the primary's value, until it restarts").isEqualTo("200");
 
     pods.stop(0);
     pods.start(0);
     awaitApplication(binaries, 0);
-    awaitStreaming(Psql.superuserInPod(binaries, pods.port(0)), "orders-1");
-    assertThat(Psql.superuserInPod(binaries, pods.port(0)).value("SHOW max_connections")).isEqualTo("50");
+    awaitStreaming(pods.superuser(0), "orders-1");
+    assertThat(pods.superuser(0).value("SHOW max_connections")).isEqualTo("50");
 
     // Replaying the primary's parameter change lowers the floor: the next restart takes 50.
     Await.until("the standby replayed the primary's restart", START,
-        () -> Psql.superuserInPod(binaries, pods.port(0)).run(
+        () -> pods.superuser(0).run(
             "SELECT bool_and(replay_lsn = pg_current_wal_lsn()) FROM pg_stat_replication").output().strip().equals("t"));
     pods.stop(1);
     pods.start(1);
-    awaitStreaming(Psql.superuserInPod(binaries, pods.port(0)), "orders-1");
-    assertThat(Psql.superuserInPod(binaries, pods.port(1)).value("SHOW max_connections")).isEqualTo("50");
+    awaitStreaming(pods.superuser(0), "orders-1");
+    assertThat(pods.superuser(1).value("SHOW max_connections")).isEqualTo("50");
     assertThat(Files.readString(pods.log(1))).contains("max_connections 50 is below the primary's 200");
+  }
+
+  @Test
+  void aStandbyIsReadyOnlyWhileItStreamsAndCatchesUpThroughItsSlotAfterBeingAway() throws Exception {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    PostgresCluster cluster = Clusters.full("orders");
+    // Little WAL kept without a slot, so only the slot can bring the standby back.
+    cluster.getSpec().setParameters(Map.of("wal_keep_size", "16MB", "max_wal_size", "64MB"));
+    pods = new LocalPods(cluster, binaries);
+    pods.start(0);
+    Psql app = awaitApplication(binaries, 0);
+    pods.start(1);
+    awaitStreaming(pods.superuser(0), "orders-1");
+    Await.until("orders-1 is ready", START, () -> pods.readiness(1).passed());
+    assertThat(pods.readiness(0).passed()).as("the primary is ready").isTrue();
+    assertThat(pods.superuser(0).value("SELECT slot_name || ' ' || active FROM pg_replication_slots"))
+        .isEqualTo("orders_1 true");
+    long fifthOfVolume = Files.getFileStore(pods.dataVolume(0)).getTotalSpace() / 5 / (1024 * 1024);
+    assertThat(pods.superuser(0).value("SHOW max_slot_wal_keep_size"))
+        .as("slots hold back at most a fifth of the volume").isEqualTo(Math.max(64, fifthOfVolume) + "MB");
+
+    pods.stop(1);
+    app.value("CREATE TABLE filler AS SELECT g, repeat('x', 500) AS pad FROM generate_series(1, 200000) AS g");
+    pods.superuser(0).value("CHECKPOINT");
+    assertThat(Long.parseLong(pods.superuser(0).value(
+        "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) FROM pg_replication_slots")))
+        .as("the slot holds back more WAL than wal_keep_size would keep").isGreaterThan(16L * 1024 * 1024);
+
+    pods.start(1);
+    Await.until("orders-1 caught up through its slot and is ready", START, () -> pods.readiness(1).passed());
+    // Ready allows maxStandbyLag (16Mi) of WAL still to replay: the last rows follow shortly.
+    Psql standbyReader = app(binaries, 1);
+    Await.until("orders-1 has every row the primary wrote while it was away", START,
+        () -> "200000".equals(standbyReader.run("SELECT count(*) FROM filler").output().strip()));
+
+    // Streaming, but replaying too far behind: not Ready, and the probe says by how much.
+    pods.superuser(1).value("SELECT pg_wal_replay_pause()");
+    app.value("CREATE TABLE more AS SELECT g, repeat('y', 500) AS pad FROM generate_series(1, 60000) AS g");
+    Await.until("orders-1 is not ready while its replay lags", START, () -> !pods.readiness(1).passed());
+    assertThat(pods.readiness(1).output()).matches("standby not ready: replay is \\d+ bytes behind the primary,"
+        + " more than 16777216");
+    pods.superuser(1).value("SELECT pg_wal_replay_resume()");
+    Await.until("orders-1 is ready again once it has replayed", START, () -> pods.readiness(1).passed());
+
+    pods.stop(0);
+    Await.until("orders-1 is not ready without its primary", START, () -> !pods.readiness(1).passed());
+    assertThat(pods.readiness(1).output()).startsWith("standby not ready: cannot reach the primary");
+    assertThat(pods.liveness(1).passed()).as("alive all the same: nothing to restart").isTrue();
   }
 
   private static void awaitStreaming(Psql primarySuperuser, String standby) {

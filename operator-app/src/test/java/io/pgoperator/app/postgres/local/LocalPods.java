@@ -107,31 +107,85 @@ public final class LocalPods implements AutoCloseable {
     if (running.containsKey(ordinal) && running.get(ordinal).isAlive()) {
       throw new IllegalStateException(podName(ordinal) + " is running already");
     }
-    Container container = statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0);
-    Map<String, Path> mounts = mount(ordinal, container);
-    Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar var : container.getEnv()) {
-      env.put(var.getName(), value(var, ordinal, mounts));
-    }
-    env.put("PGPORT", Integer.toString(port(ordinal)));
-    env.put("PRIMARY_HOST", "127.0.0.1");
-    env.put("PRIMARY_PORT", Integer.toString(primaryPortOverride != null ? primaryPortOverride : port(0)));
-    env.put("PATH", binaries.bin() + File.pathSeparator + "/usr/bin:/bin");
-    env.putAll(binaries.environment());
-    env.put("HOME", root.resolve(podName(ordinal)).toString());
-    List<String> command = container.getCommand().stream().map(arg -> local(arg, mounts)).toList();
+    Map<String, Path> mounts = mount(ordinal, container());
+    List<String> command = container().getCommand().stream().map(arg -> local(arg, mounts)).toList();
     try {
       ProcessBuilder builder = new ProcessBuilder(LocalUser.current().command(command))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log(ordinal).toFile()));
       builder.environment().clear();
-      builder.environment().putAll(env);
+      builder.environment().putAll(environment(ordinal, mounts));
       Process process = builder.start();
       running.put(ordinal, process);
       return process;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + podName(ordinal), e);
     }
+  }
+
+  /** What a probe's exec command says, run in the pod as the kubelet runs it: exit code and output. */
+  public record ProbeResult(int exitCode, String output) {
+
+    public boolean passed() {
+      return exitCode == 0;
+    }
+  }
+
+  /** Runs the pod's readiness probe once. */
+  public ProbeResult readiness(int ordinal) {
+    return probe(ordinal, container().getReadinessProbe().getExec().getCommand());
+  }
+
+  /** Runs the pod's liveness probe once. */
+  public ProbeResult liveness(int ordinal) {
+    return probe(ordinal, container().getLivenessProbe().getExec().getCommand());
+  }
+
+  /** The superuser on the pod's local socket, the one way the pod admits it. */
+  public Psql superuser(int ordinal) {
+    return new Psql(binaries, root.resolve(podName(ordinal)).resolve("volumes/run").toString(), port(ordinal),
+        ChildNames.SUPERUSER, null, "postgres");
+  }
+
+  private synchronized ProbeResult probe(int ordinal, List<String> probeCommand) {
+    Map<String, Path> mounts = mounts(ordinal, container());
+    List<String> command = probeCommand.stream().map(arg -> local(arg, mounts)).toList();
+    try {
+      ProcessBuilder builder = new ProcessBuilder(LocalUser.current().command(command)).redirectErrorStream(true);
+      builder.environment().clear();
+      builder.environment().putAll(environment(ordinal, mounts));
+      Process process = builder.start();
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return new ProbeResult(-1, "probe timed out: " + output);
+      }
+      return new ProbeResult(process.exitValue(), output.strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot probe " + podName(ordinal), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private Container container() {
+    return statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  /** The container's environment as the kubelet resolves it, with this host's network stand-ins. */
+  private Map<String, String> environment(int ordinal, Map<String, Path> mounts) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar var : container().getEnv()) {
+      env.put(var.getName(), value(var, ordinal, mounts));
+    }
+    env.put("PGPORT", Integer.toString(port(ordinal)));
+    env.put("PRIMARY_HOST", "127.0.0.1");
+    env.put("PRIMARY_PORT", Integer.toString(primaryPortOverride != null ? primaryPortOverride : port(0)));
+    env.put("PATH", binaries.bin() + File.pathSeparator + "/usr/bin:/bin");
+    env.put("HOME", root.resolve(podName(ordinal)).toString());
+    env.putAll(binaries.environment());
+    return env;
   }
 
   /** Kills every process of the pod at once, as a node or OOM kill would; the volume stays. */
@@ -179,17 +233,25 @@ public final class LocalPods implements AutoCloseable {
   }
 
   /** Directories standing in for the container's volume mounts, keyed by mount path. */
-  private Map<String, Path> mount(int ordinal, Container container) {
-    Path pod = root.resolve(podName(ordinal));
-    Map<String, Volume> volumes = new HashMap<>();
-    statefulSet.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+  private Map<String, Path> mounts(int ordinal, Container container) {
     Map<String, Path> mounts = new LinkedHashMap<>();
     for (VolumeMount mount : container.getVolumeMounts()) {
-      Path dir = pod.resolve("volumes").resolve(mount.getName());
+      mounts.put(mount.getMountPath(), root.resolve(podName(ordinal)).resolve("volumes").resolve(mount.getName()));
+    }
+    return mounts;
+  }
+
+  /** Makes the mounts' directories: the ConfigMap's files projected afresh, as a kubelet does at start. */
+  private Map<String, Path> mount(int ordinal, Container container) {
+    Map<String, Volume> volumes = new HashMap<>();
+    statefulSet.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+    Map<String, Path> mounts = mounts(ordinal, container);
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      Path dir = mounts.get(mount.getMountPath());
       Volume volume = volumes.get(mount.getName());
       try {
         if (volume != null && volume.getConfigMap() != null) {
-          deleteTree(dir); // projected afresh at every start, as a kubelet does
+          deleteTree(dir);
           Files.createDirectories(dir);
           for (KeyToPath item : volume.getConfigMap().getItems()) {
             Files.writeString(dir.resolve(item.getPath()), configMap.getData().get(item.getKey()));
@@ -199,9 +261,8 @@ public final class LocalPods implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot mount " + mount.getName() + " of " + podName(ordinal), e);
       }
-      mounts.put(mount.getMountPath(), dir);
     }
-    LocalUser.current().own(pod);
+    LocalUser.current().own(root.resolve(podName(ordinal)));
     return mounts;
   }
 

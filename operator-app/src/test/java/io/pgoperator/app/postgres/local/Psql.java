@@ -18,11 +18,6 @@ public record Psql(PostgresBinaries binaries, String host, int port, String user
     this(binaries, "127.0.0.1", port, user, password, database);
   }
 
-  /** As the superuser on the pod's local socket, the one way the pod admits it. */
-  public static Psql superuserInPod(PostgresBinaries binaries, int port) {
-    return new Psql(binaries, "/tmp", port, "postgres", null, "postgres");
-  }
-
   /** What one psql run printed (unaligned, tuples only) and how it ended. */
   public record Result(int exitCode, String output) {
 
