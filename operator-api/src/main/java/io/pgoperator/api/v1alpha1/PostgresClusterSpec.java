@@ -56,9 +56,9 @@ public class PostgresClusterSpec {
   @PrinterColumn(name = "Instances")
   private Integer instances = 1;
 
-  @JsonPropertyDescription("PostgreSQL major version (15, 16 or 17). Upgrades only; picks the default image postgres:<version>.")
+  @JsonPropertyDescription("PostgreSQL major version (15, 16, 17 or 18). Upgrades only; picks the default image postgres:<version>.")
   @Min(15)
-  @Max(17)
+  @Max(18)
   @Default("17")
   private Integer postgresVersion = PostgresVersions.DEFAULT;
 

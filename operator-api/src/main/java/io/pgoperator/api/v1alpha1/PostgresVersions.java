@@ -5,7 +5,7 @@ import java.util.List;
 /** Supported major versions and the image each one runs by default. */
 public final class PostgresVersions {
 
-  public static final List<Integer> SUPPORTED = List.of(15, 16, 17);
+  public static final List<Integer> SUPPORTED = List.of(15, 16, 17, 18);
   public static final int DEFAULT = 17;
   public static final String DEFAULT_REPOSITORY = "postgres";
 

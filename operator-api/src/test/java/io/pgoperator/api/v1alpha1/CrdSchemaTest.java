@@ -61,13 +61,21 @@ class CrdSchemaTest {
   }
 
   @Test
-  void postgresVersionIsFifteenToSeventeenDefaultingToSeventeen() {
+  void postgresVersionIsFifteenToEighteenDefaultingToSeventeen() {
     JSONSchemaProps v = spec.getProperties().get("postgresVersion");
     assertThat(v.getType()).isEqualTo("integer");
     assertThat(v.getMinimum()).isEqualTo(15.0);
-    assertThat(v.getMaximum()).isEqualTo(17.0);
+    assertThat(v.getMaximum()).isEqualTo(18.0);
     assertThat(v.getDefault().asInt()).isEqualTo(17);
-    assertThat(PostgresVersions.SUPPORTED).containsExactly(15, 16, 17);
+    assertThat(PostgresVersions.SUPPORTED).containsExactly(15, 16, 17, 18);
+  }
+
+  @Test
+  void maxStandbyLagIsAQuantityDefaultingTo16Mi() {
+    JSONSchemaProps lag = spec.getProperties().get("maxStandbyLag");
+    assertThat(lag.getType()).isEqualTo("string");
+    assertThat(lag.getPattern()).isEqualTo(StorageSpec.QUANTITY_PATTERN);
+    assertThat(lag.getDefault().asText()).isEqualTo("16Mi");
   }
 
   @Test

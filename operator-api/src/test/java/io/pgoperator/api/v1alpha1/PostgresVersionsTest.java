@@ -17,7 +17,7 @@ class PostgresVersionsTest {
   void unsupportedVersionIsRefusedWithTheSupportedList() {
     assertThatThrownBy(() -> PostgresVersions.defaultImage(14))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("14").hasMessageContaining("[15, 16, 17]");
+        .hasMessageContaining("14").hasMessageContaining("[15, 16, 17, 18]");
   }
 
   @Test
