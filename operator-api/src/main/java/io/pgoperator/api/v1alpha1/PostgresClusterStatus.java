@@ -35,6 +35,9 @@ public class PostgresClusterStatus {
   @JsonPropertyDescription("Secret holding username, password, database, host, port and uri.")
   private String secretName;
 
+  @JsonPropertyDescription("True once the cluster's database exists (its primary was Ready); it then stays true, and instance 0 refuses to initialise a new, empty database on a volume that comes back empty.")
+  private Boolean initialised;
+
   @JsonPropertyDescription("Standard conditions: Ready, Reconciled.")
   private List<Condition> conditions;
 
@@ -94,6 +97,14 @@ public class PostgresClusterStatus {
     this.secretName = secretName;
   }
 
+  public Boolean getInitialised() {
+    return initialised;
+  }
+
+  public void setInitialised(Boolean initialised) {
+    this.initialised = initialised;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -117,13 +128,14 @@ public class PostgresClusterStatus {
         && Objects.equals(primaryService, other.primaryService)
         && Objects.equals(replicaService, other.replicaService)
         && Objects.equals(secretName, other.secretName)
+        && Objects.equals(initialised, other.initialised)
         && Objects.equals(conditions, other.conditions);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, phase, instances, readyInstances, primaryService,
-        replicaService, secretName, conditions);
+        replicaService, secretName, initialised, conditions);
   }
 
   @Override
@@ -131,6 +143,6 @@ public class PostgresClusterStatus {
     return "PostgresClusterStatus{observedGeneration=" + observedGeneration + ", phase=" + phase
         + ", instances=" + instances + ", readyInstances=" + readyInstances
         + ", primaryService=" + primaryService + ", replicaService=" + replicaService
-        + ", secretName=" + secretName + ", conditions=" + conditions + '}';
+        + ", secretName=" + secretName + ", initialised=" + initialised + ", conditions=" + conditions + '}';
   }
 }

@@ -75,6 +75,7 @@ public final class ClusterCache {
     return new Observed(
         secret(ns, ChildNames.credentialsSecret(name)),
         configMap(ns, ChildNames.configMap(name)),
+        configMap(ns, ChildNames.stateConfigMap(name)),
         service(ns, ChildNames.headlessService(name)),
         service(ns, ChildNames.readWriteService(name)),
         service(ns, ChildNames.readOnlyService(name)),

@@ -28,8 +28,8 @@ final class ClusterStatus {
 
   /** Every child is in place; readiness follows the StatefulSet's status. */
   static PostgresClusterStatus reconciled(PostgresCluster cluster, StatefulSet statefulSet,
-      boolean replicaService, Instant now) {
-    PostgresClusterStatus status = base(cluster, statefulSet, replicaService);
+      boolean replicaService, boolean initialised, Instant now) {
+    PostgresClusterStatus status = base(cluster, statefulSet, replicaService, initialised);
     List<Condition> conditions = ready(cluster, status, now);
     conditions = Conditions.set(conditions, Conditions.RECONCILED, Conditions.TRUE,
         REASON_RECONCILED, "Secret, ConfigMap, Services, StatefulSet"
@@ -44,7 +44,7 @@ final class ClusterStatus {
   static PostgresClusterStatus invalidSpec(PostgresCluster cluster, Observed observed,
       String message, Instant now) {
     PostgresClusterStatus status = base(cluster, observed.statefulSet(),
-        observed.readOnly() != null);
+        observed.readOnly() != null, DesiredChildren.initialised(cluster, observed));
     long generation = generation(cluster);
     List<Condition> conditions = Conditions.set(previous(cluster), Conditions.READY,
         Conditions.FALSE, REASON_INVALID_SPEC, message, generation, now);
@@ -59,7 +59,7 @@ final class ClusterStatus {
   static PostgresClusterStatus reconcileError(PostgresCluster cluster, Observed observed,
       String message, Instant now) {
     PostgresClusterStatus status = base(cluster, observed.statefulSet(),
-        observed.readOnly() != null);
+        observed.readOnly() != null, DesiredChildren.initialised(cluster, observed));
     List<Condition> conditions = ready(cluster, status, now);
     conditions = Conditions.set(conditions, Conditions.RECONCILED, Conditions.FALSE,
         REASON_RECONCILE_ERROR, message, generation(cluster), now);
@@ -69,12 +69,15 @@ final class ClusterStatus {
   }
 
   private static PostgresClusterStatus base(PostgresCluster cluster, StatefulSet statefulSet,
-      boolean replicaService) {
+      boolean replicaService, boolean initialised) {
     String name = cluster.getMetadata().getName();
     PostgresClusterStatus status = new PostgresClusterStatus();
     status.setObservedGeneration(generation(cluster));
     status.setInstances(instances(statefulSet));
     status.setReadyInstances(readyInstances(statefulSet));
+    if (initialised) {
+      status.setInitialised(true);
+    }
     if (statefulSet != null) {
       status.setPrimaryService(ChildNames.readWriteService(name));
       status.setSecretName(ChildNames.credentialsSecret(name));

@@ -9,6 +9,7 @@ import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.api.v1alpha1.PostgresVersions;
 import io.pgoperator.app.postgres.children.ClusterServices;
 import io.pgoperator.app.postgres.children.DisruptionBudget;
+import io.pgoperator.app.postgres.children.InitialisedState;
 import io.pgoperator.app.postgres.children.PostgresConfig;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import java.util.Optional;
  */
 record DesiredChildren(
     ConfigMap config,
+    Optional<ConfigMap> state,
     Service headless,
     Service readWrite,
     Optional<Service> readOnly,
@@ -52,11 +54,25 @@ record DesiredChildren(
     }
     return new DesiredChildren(
         PostgresConfig.build(cluster),
+        initialised(cluster, observed) ? Optional.of(InitialisedState.build(cluster)) : Optional.empty(),
         ClusterServices.headless(cluster),
         ClusterServices.readWrite(cluster),
         ClusterServices.readOnly(cluster),
         statefulSet,
         DisruptionBudget.build(cluster));
+  }
+
+  /**
+   * Whether the cluster's database exists: recorded before (status or the state ConfigMap), or
+   * an instance is Ready now (the StatefulSet starts instance 0 first and alone, so a Ready
+   * instance means instance 0 initialised). Once true, it stays true.
+   */
+  static boolean initialised(PostgresCluster cluster, Observed observed) {
+    return cluster.getStatus() != null && Boolean.TRUE.equals(cluster.getStatus().getInitialised())
+        || observed.state() != null
+        || observed.statefulSet() != null && observed.statefulSet().getStatus() != null
+            && observed.statefulSet().getStatus().getReadyReplicas() != null
+            && observed.statefulSet().getStatus().getReadyReplicas() > 0;
   }
 
   /** The major version recorded on a StatefulSet, or null when absent or unreadable. */

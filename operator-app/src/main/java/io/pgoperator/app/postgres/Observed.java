@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 record Observed(
     Secret credentials,
     ConfigMap config,
+    ConfigMap state,
     Service headless,
     Service readWrite,
     Service readOnly,
@@ -20,6 +21,6 @@ record Observed(
     PodDisruptionBudget disruptionBudget) {
 
   static Observed nothing() {
-    return new Observed(null, null, null, null, null, null, null);
+    return new Observed(null, null, null, null, null, null, null, null);
   }
 }

@@ -85,12 +85,13 @@ public final class PostgresClusterReconciler implements Reconciler {
     }
     return ensureCredentials(pass)
         .compose(v -> ensureConfig(pass))
+        .compose(v -> ensureState(pass))
         .compose(v -> ensureServices(pass))
         .compose(v -> ensureStatefulSet(pass))
         .compose(v -> ensureDisruptionBudget(pass))
         .compose(v -> removeReplicaChildren(pass))
         .compose(v -> writeStatus(cluster, ClusterStatus.reconciled(cluster, pass.statefulSet,
-            pass.desired.readOnly().isPresent(), clock.wallTime())))
+            pass.desired.readOnly().isPresent(), pass.desired.state().isPresent(), clock.wallTime())))
         .map(v -> Result.done())
         .recover(error -> reportFailure(cluster, observed, error));
   }
@@ -100,6 +101,7 @@ public final class PostgresClusterReconciler implements Reconciler {
     return new Observed(
         recent.latest(request, cached.credentials()),
         recent.latest(request, cached.config()),
+        recent.latest(request, cached.state()),
         recent.latest(request, cached.headless()),
         recent.latest(request, cached.readWrite()),
         recent.latest(request, cached.readOnly()),
@@ -120,6 +122,13 @@ public final class PostgresClusterReconciler implements Reconciler {
 
   private Future<Void> ensureConfig(Pass pass) {
     return writer.ensure(pass.cluster, pass.desired.config(), pass.observed.config()).mapEmpty();
+  }
+
+  /** Written once the database exists, kept for good: the operator never removes it. */
+  private Future<Void> ensureState(Pass pass) {
+    return pass.desired.state()
+        .map(state -> writer.ensure(pass.cluster, state, pass.observed.state()).<Void>mapEmpty())
+        .orElse(Future.succeededFuture());
   }
 
   private Future<Void> ensureServices(Pass pass) {

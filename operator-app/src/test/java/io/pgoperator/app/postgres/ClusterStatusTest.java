@@ -20,7 +20,7 @@ class ClusterStatusTest {
   @Test
   void aFreshClusterIsProvisioningUntilEveryInstanceIsReady() {
     PostgresCluster cluster = Clusters.full("orders");
-    PostgresClusterStatus status = ClusterStatus.reconciled(cluster, statefulSet(cluster, 1), true, T0);
+    PostgresClusterStatus status = ClusterStatus.reconciled(cluster, statefulSet(cluster, 1), true, false, T0);
 
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
     assertThat(status.getPhase()).isEqualTo(Phase.PROVISIONING);
@@ -41,7 +41,7 @@ class ClusterStatusTest {
   @Test
   void allInstancesReadyMeansRunningAndReady() {
     PostgresCluster cluster = Clusters.full("orders");
-    PostgresClusterStatus status = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, T0);
+    PostgresClusterStatus status = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, false, T0);
     assertThat(status.getPhase()).isEqualTo(Phase.RUNNING);
     assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo(Conditions.TRUE);
     assertThat(condition(status, Conditions.READY).getReason())
@@ -51,7 +51,7 @@ class ClusterStatusTest {
   @Test
   void aSingleInstanceHasNoReplicaService() {
     PostgresCluster cluster = Clusters.minimal("demo");
-    PostgresClusterStatus status = ClusterStatus.reconciled(cluster, statefulSet(cluster, 0), false, T0);
+    PostgresClusterStatus status = ClusterStatus.reconciled(cluster, statefulSet(cluster, 0), false, false, T0);
     assertThat(status.getReplicaService()).isNull();
     assertThat(status.getInstances()).isEqualTo(1);
     assertThat(status.getReadyInstances()).isZero();
@@ -60,22 +60,22 @@ class ClusterStatusTest {
   @Test
   void recomputingAnUnchangedTruthGivesAnEqualStatus() {
     PostgresCluster cluster = Clusters.full("orders");
-    cluster.setStatus(ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, T0));
-    PostgresClusterStatus again = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, T1);
+    cluster.setStatus(ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, false, T0));
+    PostgresClusterStatus again = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, false, T1);
     assertThat(again).isEqualTo(cluster.getStatus());
   }
 
   @Test
   void lastTransitionTimeMovesOnlyWhenAConditionFlips() {
     PostgresCluster cluster = Clusters.full("orders");
-    cluster.setStatus(ClusterStatus.reconciled(cluster, statefulSet(cluster, 1), true, T0));
+    cluster.setStatus(ClusterStatus.reconciled(cluster, statefulSet(cluster, 1), true, false, T0));
 
-    PostgresClusterStatus progressed = ClusterStatus.reconciled(cluster, statefulSet(cluster, 2), true, T1);
+    PostgresClusterStatus progressed = ClusterStatus.reconciled(cluster, statefulSet(cluster, 2), true, false, T1);
     assertThat(condition(progressed, Conditions.READY).getMessage()).isEqualTo("2 of 3 instances ready");
     assertThat(condition(progressed, Conditions.READY).getLastTransitionTime())
         .isEqualTo("2026-03-01T10:00:00Z");
 
-    PostgresClusterStatus ready = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, T1);
+    PostgresClusterStatus ready = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, false, T1);
     assertThat(condition(ready, Conditions.READY).getLastTransitionTime())
         .isEqualTo("2026-03-01T10:05:00Z");
     assertThat(condition(ready, Conditions.RECONCILED).getLastTransitionTime())
@@ -85,13 +85,13 @@ class ClusterStatusTest {
   @Test
   void losingAnInstanceOfARunningGenerationIsDegradedButAScaleUpIsProvisioning() {
     PostgresCluster cluster = Clusters.full("orders");
-    cluster.setStatus(ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, T0));
-    assertThat(ClusterStatus.reconciled(cluster, statefulSet(cluster, 2), true, T1).getPhase())
+    cluster.setStatus(ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, false, T0));
+    assertThat(ClusterStatus.reconciled(cluster, statefulSet(cluster, 2), true, false, T1).getPhase())
         .isEqualTo(Phase.DEGRADED);
 
     cluster.getMetadata().setGeneration(2L);
     cluster.getSpec().setInstances(5);
-    assertThat(ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, T1).getPhase())
+    assertThat(ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, false, T1).getPhase())
         .isEqualTo(Phase.PROVISIONING);
   }
 
@@ -99,9 +99,9 @@ class ClusterStatusTest {
   void anInvalidSpecFailsBothConditionsAndKeepsWhatIsRunning() {
     PostgresCluster cluster = Clusters.full("orders");
     StatefulSet running = statefulSet(cluster, 3);
-    cluster.setStatus(ClusterStatus.reconciled(cluster, running, true, T0));
+    cluster.setStatus(ClusterStatus.reconciled(cluster, running, true, true, T0));
     cluster.getMetadata().setGeneration(2L);
-    Observed observed = new Observed(null, null, null, null, null, running, null);
+    Observed observed = new Observed(null, null, null, null, null, null, running, null);
 
     PostgresClusterStatus status = ClusterStatus.invalidSpec(cluster, observed, "fix it", T1);
 

@@ -148,10 +148,16 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
 
+    assertThat(op.configMap("orders-state")).as("no database exists yet").isNull();
+    assertThat(op.cluster("orders").getStatus().getInitialised()).isNull();
+
     op.setReadyReplicas("orders", 1);
     PostgresCluster one = op.await("1 ready instance", () -> op.cluster("orders"),
         c -> Integer.valueOf(1).equals(c.getStatus().getReadyInstances()));
     assertThat(one.getStatus().getPhase()).isEqualTo(Phase.PROVISIONING);
+    assertThat(one.getStatus().getInitialised()).as("a Ready instance means the database exists").isTrue();
+    assertThat(op.await("the state instance 0 reads before it initialises", () -> op.configMap("orders-state"),
+        cm -> cm != null).getData()).containsEntry("initialised", "true");
     assertThat(Conditions.isTrue(one.getStatus().getConditions(), Conditions.READY)).isFalse();
 
     op.setReadyReplicas("orders", 3);
@@ -162,9 +168,15 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     String readySince = Conditions.find(all.getStatus().getConditions(), Conditions.READY).orElseThrow()
         .getLastTransitionTime();
 
+    op.setReadyReplicas("orders", 0);
+    PostgresCluster down = op.await("no instance ready", () -> op.cluster("orders"),
+        c -> Integer.valueOf(0).equals(c.getStatus().getReadyInstances()));
+    assertThat(down.getStatus().getInitialised()).as("once initialised, for good").isTrue();
+    assertThat(op.configMap("orders-state")).isNotNull();
+
     op.setReadyReplicas("orders", 2);
-    PostgresCluster degraded = op.await("Degraded", () -> op.cluster("orders"),
-        c -> Phase.DEGRADED.equals(c.getStatus().getPhase()));
+    PostgresCluster degraded = op.await("Degraded with 2 ready", () -> op.cluster("orders"),
+        c -> Phase.DEGRADED.equals(c.getStatus().getPhase()) && Integer.valueOf(2).equals(c.getStatus().getReadyInstances()));
     assertThat(degraded.getStatus().getReadyInstances()).isEqualTo(2);
     assertThat(Conditions.find(degraded.getStatus().getConditions(), Conditions.READY).orElseThrow()
         .getMessage()).isEqualTo("2 of 3 instances ready");

@@ -40,6 +40,11 @@ public final class ChildNames {
     return cluster + "-config";
   }
 
+  /** What the operator has learnt of the cluster's life, for its instances (see InitialisedState). */
+  public static String stateConfigMap(String cluster) {
+    return cluster + "-state";
+  }
+
   /** Headless governing Service of the StatefulSet: stable per-pod DNS names. */
   public static String headlessService(String cluster) {
     return cluster + "-pods";

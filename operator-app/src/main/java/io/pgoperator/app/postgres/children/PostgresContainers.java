@@ -53,6 +53,7 @@ final class PostgresContainers {
             env("PGPORT", Integer.toString(ChildNames.PORT)),
             env("CONFIG_DIR", PostgresConfig.CONFIG_DIR),
             env("SOCKET_DIR", SOCKET_DIR),
+            env("STATE_DIR", InitialisedState.DIR),
             env("PRIMARY_HOST", ChildNames.readWriteService(name)),
             env("PRIMARY_PORT", Integer.toString(ChildNames.PORT)),
             secretEnv("APP_USER", secret, CredentialsSecret.USERNAME),
@@ -67,6 +68,7 @@ final class PostgresContainers {
             mount(PostgresStatefulSet.CONFIG_VOLUME, PostgresConfig.CONFIG_DIR),
             mount(PostgresStatefulSet.SCRIPTS_VOLUME, SCRIPTS_DIR),
             mount(PostgresStatefulSet.RUN_VOLUME, SOCKET_DIR),
+            mount(PostgresStatefulSet.STATE_VOLUME, InitialisedState.DIR),
             mount(PostgresStatefulSet.SHM_VOLUME, "/dev/shm"))
         // Startup covers initdb, cloning and crash recovery, during which the server refuses
         // connections; only then does liveness start counting. Ready means serving: a standby
@@ -83,6 +85,8 @@ final class PostgresContainers {
         .endExec()
         .endPreStop()
         .endLifecycle()
+        // The instance script's last words (e.g. why it refuses to start) reach the pod status.
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withSecurityContext(securityContext())
         .build();
   }

@@ -36,6 +36,7 @@ public final class PostgresStatefulSet {
   static final String SCRIPTS_VOLUME = "scripts";
   static final String SHM_VOLUME = "dshm";
   static final String RUN_VOLUME = "run";
+  static final String STATE_VOLUME = "state";
 
   private PostgresStatefulSet() {
   }
@@ -84,6 +85,9 @@ public final class PostgresStatefulSet {
             configMapVolume(CONFIG_VOLUME, configMap, PostgresConfig.POSTGRESQL_CONF,
                 PostgresConfig.PG_HBA_CONF),
             configMapVolume(SCRIPTS_VOLUME, configMap, PostgresConfig.INSTANCE_SCRIPT, PostgresConfig.PROBE_SCRIPT),
+            // Optional and outside the config hash: written once, it restarts nothing.
+            new VolumeBuilder().withName(STATE_VOLUME).withNewConfigMap()
+                .withName(ChildNames.stateConfigMap(name)).withOptional(true).endConfigMap().build(),
             // The Unix socket's directory, whatever the image has there.
             new VolumeBuilder().withName(RUN_VOLUME).withNewEmptyDir().endEmptyDir().build(),
             // The container runtime's 64MB /dev/shm is too small for parallel queries.

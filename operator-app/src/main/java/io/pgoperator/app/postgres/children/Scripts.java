@@ -17,7 +17,9 @@ final class Scripts {
    * complete, so an interrupted start (pod deleted, node lost, OOM kill) is simply repeated: a
    * PGDATA without {@code global/pg_control} is never trusted. Every standby streams through a
    * physical replication slot of its own on the primary, so one that was away catches up (up to
-   * {@code max_slot_wal_keep_size}). Expects POD_NAME, PGDATA, PGPORT, CONFIG_DIR, SOCKET_DIR,
+   * {@code max_slot_wal_keep_size}). Instance 0 never initialises a cluster that the operator
+   * recorded as initialised ({@link InitialisedState}). Expects POD_NAME, PGDATA, PGPORT,
+   * CONFIG_DIR, SOCKET_DIR, STATE_DIR,
    * PRIMARY_HOST, PRIMARY_PORT, APP_USER, APP_PASSWORD, APP_DATABASE, REPLICATION_USER and
    * REPLICATION_PASSWORD in the environment.
    */
@@ -147,8 +149,22 @@ final class Scripts {
         extra+=(-c "max_slot_wal_keep_size=$(( mib > 64 ? mib : 64 ))MB")
       }
 
+      # Instance 0 with no data directory, in a cluster whose database exists already (the operator
+      # says so in the state it mounts): its volume was lost or replaced. A new, empty database
+      # would pass every probe and serve no rows; refuse, and say so where kubectl shows it.
+      refuse_to_replace() {
+        local why="$PGDATA holds no database, but this cluster was initialised before: its volume"
+        why+=" was lost or replaced. Refusing to create a new, empty database in its place. Restore"
+        why+=" the volume (or its data) and delete this pod; the standbys still hold the data."
+        log "$why" >&2
+        echo "$why" > /dev/termination-log 2>/dev/null || true
+        exit 1
+      }
+
       if ! complete "$PGDATA"; then
-        if [ "$ordinal" = "0" ]; then
+        if [ "$ordinal" = "0" ] && [ "$(cat "$STATE_DIR/initialised" 2>/dev/null)" = "true" ]; then
+          refuse_to_replace
+        elif [ "$ordinal" = "0" ]; then
           initialise
         else
           clone

@@ -68,6 +68,7 @@ class PostgresStatefulSetTest {
         entry("config", "/etc/postgresql"),
         entry("scripts", "/opt/pg-operator"),
         entry("run", "/var/run/postgresql"),
+        entry("state", "/etc/pg-operator-state"),
         entry("dshm", "/dev/shm"));
   }
 
@@ -83,6 +84,7 @@ class PostgresStatefulSetTest {
         entry("PGPORT", "5432"),
         entry("CONFIG_DIR", "/etc/postgresql"),
         entry("SOCKET_DIR", "/var/run/postgresql"),
+        entry("STATE_DIR", "/etc/pg-operator-state"),
         entry("MAX_STANDBY_LAG_BYTES", "16777216"),
         entry("PRIMARY_HOST", "orders-rw"),
         entry("PRIMARY_PORT", "5432"),
@@ -123,6 +125,9 @@ class PostgresStatefulSetTest {
     assertThat(volumes).doesNotContainKey("initdb");
     assertThat(keys(volumes.get("scripts"))).containsExactly("instance.sh", "probe.sh");
     assertThat(volumes.get("run").getEmptyDir()).isNotNull();
+    assertThat(volumes.get("state").getConfigMap().getName()).isEqualTo("orders-state");
+    assertThat(volumes.get("state").getConfigMap().getOptional()).as("absent until the database exists").isTrue();
+    assertThat(postgres.getTerminationMessagePolicy()).isEqualTo("FallbackToLogsOnError");
     assertThat(volumes.get("config").getConfigMap().getName()).isEqualTo("orders-config");
     assertThat(volumes.get("dshm").getEmptyDir().getMedium()).isEqualTo("Memory");
   }

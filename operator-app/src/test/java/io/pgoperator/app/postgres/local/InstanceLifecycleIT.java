@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.Clusters;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
+import io.pgoperator.app.postgres.children.InitialisedState;
 import io.pgoperator.runtime.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -212,6 +214,34 @@ class InstanceLifecycleIT {
     Await.until("orders-1 is not ready without its primary", START, () -> !pods.readiness(1).passed());
     assertThat(pods.readiness(1).output()).startsWith("standby not ready: cannot reach the primary");
     assertThat(pods.liveness(1).passed()).as("alive all the same: nothing to restart").isTrue();
+  }
+
+  @Test
+  void instanceZeroRefusesToReplaceAnInitialisedClusterWithAnEmptyDatabase() throws Exception {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    PostgresCluster cluster = Clusters.full("orders");
+    pods = new LocalPods(cluster, binaries);
+    pods.start(0);
+    Psql app = awaitApplication(binaries, 0);
+    app.value("CREATE TABLE items (id int); INSERT INTO items VALUES (1), (2), (3)");
+    pods.start(1);
+    awaitStreaming(pods.superuser(0), "orders-1");
+    Await.until("orders-1 has the rows", START, () -> "3".equals(app(binaries, 1).run("SELECT count(*) FROM items")
+        .output().strip()));
+    // What the operator writes once an instance was Ready (DesiredChildren.initialised).
+    pods.apply(InitialisedState.build(cluster));
+
+    pods.kill(0);
+    pods.wipeDataVolume(0);
+    Process restarted = pods.start(0);
+
+    assertThat(restarted.waitFor(START.toSeconds(), TimeUnit.SECONDS)).as("instance 0 gives up").isTrue();
+    assertThat(restarted.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(pods.log(0))).contains("holds no database, but this cluster was initialised before",
+        "Refusing to create a new, empty database");
+    assertThat(pods.dataVolume(0).resolve("pgdata")).doesNotExist();
+    assertThat(pods.readiness(0).passed()).as("nothing serves as the primary").isFalse();
+    assertThat(app(binaries, 1).value("SELECT count(*) FROM items")).as("the standby keeps the data").isEqualTo("3");
   }
 
   private static void awaitStreaming(Psql primarySuperuser, String standby) {

@@ -49,6 +49,8 @@ public final class LocalPods implements AutoCloseable {
   private ConfigMap configMap;
   private final Map<Integer, Integer> ports = new HashMap<>();
   private final Map<Integer, Process> running = new HashMap<>();
+  /** Other ConfigMaps of the cluster as the API server holds them, by name. */
+  private final Map<String, ConfigMap> configMaps = new HashMap<>();
   private Integer primaryPortOverride;
 
   public LocalPods(PostgresCluster cluster, PostgresBinaries binaries) {
@@ -74,6 +76,19 @@ public final class LocalPods implements AutoCloseable {
    * on get its StatefulSet template and ConfigMap, as pods replaced by a rollout do. The Secret
    * stays, as the operator never regenerates it.
    */
+  /** Puts another ConfigMap on the "API server": pods mount it from their next start. */
+  public synchronized void apply(ConfigMap other) {
+    configMaps.put(other.getMetadata().getName(), other);
+  }
+
+  /** Empties the pod's data volume, as a volume lost and provisioned anew would be. */
+  public synchronized void wipeDataVolume(int ordinal) {
+    if (isRunning(ordinal)) {
+      throw new IllegalStateException(podName(ordinal) + " still runs");
+    }
+    deleteTree(dataVolume(ordinal));
+  }
+
   public synchronized void render(PostgresCluster changed) {
     this.statefulSet = PostgresStatefulSet.build(changed);
     this.configMap = PostgresConfig.build(changed);
@@ -253,9 +268,7 @@ public final class LocalPods implements AutoCloseable {
         if (volume != null && volume.getConfigMap() != null) {
           deleteTree(dir);
           Files.createDirectories(dir);
-          for (KeyToPath item : volume.getConfigMap().getItems()) {
-            Files.writeString(dir.resolve(item.getPath()), configMap.getData().get(item.getKey()));
-          }
+          project(volume, dir);
         }
         LocalUser.current().own(dir);
       } catch (IOException e) {
@@ -264,6 +277,27 @@ public final class LocalPods implements AutoCloseable {
     }
     LocalUser.current().own(root.resolve(podName(ordinal)));
     return mounts;
+  }
+
+  /** A ConfigMap volume's files: the listed items, or every key; nothing for an absent optional one. */
+  private void project(Volume volume, Path dir) throws IOException {
+    String name = volume.getConfigMap().getName();
+    ConfigMap source = name.equals(configMap.getMetadata().getName()) ? configMap : configMaps.get(name);
+    if (source == null) {
+      if (!Boolean.TRUE.equals(volume.getConfigMap().getOptional())) {
+        throw new IllegalStateException("ConfigMap " + name + " is missing and not optional");
+      }
+      return;
+    }
+    if (volume.getConfigMap().getItems() == null || volume.getConfigMap().getItems().isEmpty()) {
+      for (Map.Entry<String, String> entry : source.getData().entrySet()) {
+        Files.writeString(dir.resolve(entry.getKey()), entry.getValue());
+      }
+      return;
+    }
+    for (KeyToPath item : volume.getConfigMap().getItems()) {
+      Files.writeString(dir.resolve(item.getPath()), source.getData().get(item.getKey()));
+    }
   }
 
   private String value(EnvVar var, int ordinal, Map<String, Path> mounts) {
