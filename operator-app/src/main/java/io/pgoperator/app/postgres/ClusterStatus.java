@@ -9,6 +9,7 @@ import io.pgoperator.api.v1alpha1.PostgresClusterStatus;
 import io.pgoperator.app.postgres.children.ChildNames;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Computes a cluster's status from what the reconcile saw; pure. Conditions go through
@@ -29,8 +30,17 @@ final class ClusterStatus {
   /** Every child is in place; readiness follows the StatefulSet's status. */
   static PostgresClusterStatus reconciled(PostgresCluster cluster, StatefulSet statefulSet,
       boolean replicaService, boolean initialised, Instant now) {
+    return reconciled(cluster, statefulSet, replicaService, initialised, Optional.empty(), now);
+  }
+
+  /** @param primaryRefusal why instance 0 refuses to start (PrimaryVolumeCheck), if it does */
+  static PostgresClusterStatus reconciled(PostgresCluster cluster, StatefulSet statefulSet,
+      boolean replicaService, boolean initialised, Optional<String> primaryRefusal, Instant now) {
     PostgresClusterStatus status = base(cluster, statefulSet, replicaService, initialised);
-    List<Condition> conditions = ready(cluster, status, now);
+    List<Condition> conditions = primaryRefusal
+        .map(why -> Conditions.set(previous(cluster), Conditions.READY, Conditions.FALSE,
+            PrimaryVolumeCheck.REASON, why, generation(cluster), now))
+        .orElseGet(() -> ready(cluster, status, now));
     conditions = Conditions.set(conditions, Conditions.RECONCILED, Conditions.TRUE,
         REASON_RECONCILED, "Secret, ConfigMap, Services, StatefulSet"
             + (replicaService ? " and PodDisruptionBudget" : "") + " match the spec",

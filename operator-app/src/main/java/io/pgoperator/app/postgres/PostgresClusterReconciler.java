@@ -19,7 +19,9 @@ import io.pgoperator.runtime.reconcile.Result;
 import io.pgoperator.runtime.reconcile.TerminalException;
 import io.pgoperator.runtime.time.Clock;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class PostgresClusterReconciler implements Reconciler {
 
   static final String REASON_RECONCILE_ERROR = ClusterStatus.REASON_RECONCILE_ERROR;
   static final String REASON_INVALID_SPEC = ClusterStatus.REASON_INVALID_SPEC;
+  static final Duration PRIMARY_RECHECK = Duration.ofSeconds(30);
 
   private final ClusterCache cache;
   private final KubeCalls calls;
@@ -90,9 +93,14 @@ public final class PostgresClusterReconciler implements Reconciler {
         .compose(v -> ensureStatefulSet(pass))
         .compose(v -> ensureDisruptionBudget(pass))
         .compose(v -> removeReplicaChildren(pass))
-        .compose(v -> writeStatus(cluster, ClusterStatus.reconciled(cluster, pass.statefulSet,
-            pass.desired.readOnly().isPresent(), pass.desired.state().isPresent(), clock.wallTime())))
-        .map(v -> Result.done())
+        .compose(v -> primaryVolumeRefusal(pass))
+        .compose(refusal -> writeStatus(cluster, ClusterStatus.reconciled(cluster, pass.statefulSet,
+                pass.desired.readOnly().isPresent(), pass.desired.state().isPresent(), refusal, clock.wallTime()))
+            .compose(v -> refusal.isPresent()
+                ? events.warning(cluster, PrimaryVolumeCheck.REASON, refusal.get()) : Future.<Void>succeededFuture())
+            // Instance 0 crash-loops without changing the StatefulSet: look again until it is back.
+            .map(v -> PrimaryVolumeCheck.worthAsking(pass.desired.state().isPresent(), pass.statefulSet)
+                ? Result.requeueAfter(PRIMARY_RECHECK) : Result.done()))
         .recover(error -> reportFailure(cluster, observed, error));
   }
 
@@ -129,6 +137,21 @@ public final class PostgresClusterReconciler implements Reconciler {
     return pass.desired.state()
         .map(state -> writer.ensure(pass.cluster, state, pass.observed.state()).<Void>mapEmpty())
         .orElse(Future.succeededFuture());
+  }
+
+  /** Instance 0's refusal to initialise over an emptied volume, when the cluster shows none Ready. */
+  private Future<Optional<String>> primaryVolumeRefusal(Pass pass) {
+    if (!PrimaryVolumeCheck.worthAsking(pass.desired.state().isPresent(), pass.statefulSet)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String namespace = pass.cluster.getMetadata().getNamespace();
+    String pod = ChildNames.pod(pass.cluster.getMetadata().getName(), 0);
+    return calls.read(client -> client.pods().inNamespace(namespace).withName(pod).get())
+        .map(PrimaryVolumeCheck::refusal)
+        .otherwise(error -> {
+          log.debug("could not read pod {}/{}: {}", namespace, pod, error.toString());
+          return Optional.empty();
+        });
   }
 
   private Future<Void> ensureServices(Pass pass) {

@@ -31,7 +31,8 @@ class DeployRbacTest {
    * Every (group/resource → verbs) the operator uses across namespaces: informers list and watch,
    * children are created and updated (get only after a create conflict), never patched; status
    * is updated through its subresource; delete only where the operator deletes (the read-only
-   * Service and the PDB when instances drops to 1); events are only created.
+   * Service and the PDB when instances drops to 1); events are only created; instance 0's pod is
+   * only read (PrimaryVolumeCheck).
    */
   private static final Map<String, Set<String>> CLUSTER_WIDE = Map.of(
       "postgres.example.com/postgresclusters", Set.of("get", "list", "watch"),
@@ -41,7 +42,8 @@ class DeployRbacTest {
       "/services", union(READ_WRITE, "delete"),
       "apps/statefulsets", READ_WRITE,
       "policy/poddisruptionbudgets", union(READ_WRITE, "delete"),
-      "/events", Set.of("create"));
+      "/events", Set.of("create"),
+      "/pods", Set.of("get"));
 
   /** Leader election, in the operator's own namespace only. */
   private static final Map<String, Set<String>> OWN_NAMESPACE = Map.of(

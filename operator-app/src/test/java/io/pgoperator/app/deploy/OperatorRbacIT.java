@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -131,6 +132,19 @@ class OperatorRbacIT {
             .withNamespace(namespace).build())
         .withReason("Check").withMessage("rbac").withType("Normal").build();
     assertThat(operator.resource(event).create().getReason()).isEqualTo("Check");
+  }
+
+  @Test
+  void readsAPodByNameButCannotListWatchOrChangePods() {
+    admin.pods().inNamespace(namespace).resource(new PodBuilder()
+        .withNewMetadata().withName("demo-0").withNamespace(namespace).endMetadata()
+        .withNewSpec().addNewContainer().withName("postgres").withImage("postgres:17").endContainer().endSpec()
+        .build()).create();
+
+    assertThat(operator.pods().inNamespace(namespace).withName("demo-0").get().getMetadata().getName())
+        .isEqualTo("demo-0");
+    assertForbidden(() -> operator.pods().inNamespace(namespace).list());
+    assertForbidden(() -> operator.pods().inNamespace(namespace).withName("demo-0").delete());
   }
 
   private static PostgresCluster sample(String name) {

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -182,6 +184,30 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
         .getMessage()).isEqualTo("2 of 3 instances ready");
     assertThat(Conditions.find(degraded.getStatus().getConditions(), Conditions.RECONCILED).orElseThrow()
         .getLastTransitionTime()).isLessThanOrEqualTo(readySince);
+  }
+
+  @Test
+  void instanceZeroRefusingAnEmptiedVolumeIsReportedAsConditionAndWarning() throws Exception {
+    op = OperatorHarness.start("pgc-emptied", Duration.ZERO);
+    op.create(Clusters.fullToCreate("orders"));
+    op.awaitReconciled("orders");
+    op.setReadyReplicas("orders", 1);
+    op.await("initialised", () -> op.cluster("orders"), c -> Boolean.TRUE.equals(c.getStatus().getInitialised()));
+
+    // Playing the kubelet: instance 0's container ended with the instance script's refusal.
+    Pod pod = op.client.pods().inNamespace(op.namespace).resource(new PodBuilder()
+        .withNewMetadata().withName("orders-0").endMetadata()
+        .withNewSpec().addNewContainer().withName("postgres").withImage("postgres:16").endContainer().endSpec()
+        .build()).create();
+    pod.setStatus(PrimaryVolumeCheckTest.instanceZero(PrimaryVolumeCheckTest.REFUSAL, "back-off 10s").getStatus());
+    op.client.pods().inNamespace(op.namespace).resource(pod).updateStatus();
+    op.setReadyReplicas("orders", 0);
+
+    PostgresCluster reported = op.awaitCondition("orders", Conditions.READY, Conditions.FALSE,
+        PrimaryVolumeCheck.REASON);
+    assertThat(Conditions.find(reported.getStatus().getConditions(), Conditions.READY).orElseThrow().getMessage())
+        .contains("Refusing to create a new, empty database");
+    op.await("a Warning event", () -> op.events("orders", "Warning", PrimaryVolumeCheck.REASON), e -> !e.isEmpty());
   }
 
   @Test

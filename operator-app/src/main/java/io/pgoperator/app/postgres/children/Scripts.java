@@ -32,7 +32,7 @@ final class Scripts {
       ordinal="${POD_NAME##*-}"
       # This standby's replication slot on the primary: the pod name as a slot name may be written.
       slot="$(tr -- '-.' '__' <<< "$POD_NAME")"
-      primary="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$REPLICATION_USER"
+      primary="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$REPLICATION_USER connect_timeout=10"
 
       # A data directory is complete once it has its control file; pg_basebackup writes that last.
       complete() { [ -s "$1/global/pg_control" ]; }
