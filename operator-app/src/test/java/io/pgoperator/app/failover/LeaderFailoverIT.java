@@ -80,7 +80,9 @@ class LeaderFailoverIT {
     Replica next = processes.awaitLeaderOtherThan(killed);
     PostgresCluster reconciled = Clusters.awaitReconciled(admin, processes.namespace(), "after-kill");
     assertThat(Clusters.statusManagers(reconciled)).containsExactly(next.identity());
-    assertThat(next.log().contains(ReplicaLog.statusWritten(processes.namespace(), "after-kill"))).isTrue();
+    // The API server answers before the replica logs the write: wait for the line, do not race it.
+    Await.until(next + " logged the status write", () -> next.log().contains(
+        ReplicaLog.statusWritten(processes.namespace(), "after-kill")));
 
     // The killed replica comes back as a standby; the new leader keeps leading.
     Replica restarted = processes.restart(killed);
