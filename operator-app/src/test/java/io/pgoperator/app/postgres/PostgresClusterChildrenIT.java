@@ -60,7 +60,7 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     assertThat(sts.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(999L);
     assertThat(sts.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry(
         PostgresStatefulSet.CONFIG_HASH_ANNOTATION,
-        PostgresConfig.contentHash(op.configMap("demo-config")));
+        PostgresConfig.restartHash(op.configMap("demo-config")));
     PersistentVolumeClaim claim = sts.getSpec().getVolumeClaimTemplates().get(0);
     assertThat(claim.getMetadata().getName()).isEqualTo("data");
     assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("1Gi"));

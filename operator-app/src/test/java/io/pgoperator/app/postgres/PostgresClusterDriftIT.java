@@ -69,7 +69,7 @@ class PostgresClusterDriftIT extends OperatorOnEnvtest {
     var recreated = op.await("orders-config recreated", () -> op.configMap("orders-config"),
         cm -> !cm.getMetadata().getUid().equals(uid));
     assertThat(recreated.getData()).isEqualTo(data);
-    assertThat(PostgresConfig.contentHash(recreated))
+    assertThat(PostgresConfig.restartHash(recreated))
         .isEqualTo(op.statefulSet("orders").getSpec().getTemplate().getMetadata().getAnnotations()
             .get(io.pgoperator.app.postgres.children.PostgresStatefulSet.CONFIG_HASH_ANNOTATION));
   }

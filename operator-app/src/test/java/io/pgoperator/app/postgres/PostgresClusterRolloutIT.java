@@ -74,7 +74,7 @@ class PostgresClusterRolloutIT extends OperatorOnEnvtest {
         .contains("shared_buffers = '128MB'");
     StatefulSet sts = op.statefulSet("orders");
     assertThat(templateHash(sts)).isNotEqualTo(before)
-        .isEqualTo(PostgresConfig.contentHash(op.configMap("orders-config")));
+        .isEqualTo(PostgresConfig.restartHash(op.configMap("orders-config")));
     assertThat(sts.getMetadata().getResourceVersion()).isNotEqualTo(revisionBefore);
     assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
   }

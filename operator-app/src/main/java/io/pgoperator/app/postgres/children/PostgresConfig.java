@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -107,11 +108,43 @@ public final class PostgresConfig {
         """.formatted(ChildNames.REPLICATION_USER, superuserOverNetwork);
   }
 
-  /** SHA-256 over the ConfigMap's data in key order: changes whenever any file changes. */
-  public static String contentHash(ConfigMap configMap) {
+  /**
+   * Settings PostgreSQL reads only at server start (context {@code postmaster} in
+   * {@code postgres --describe-config} of 15 through 18); every other setting, and pg_hba.conf,
+   * takes effect on a reload, which the probes trigger when the mounted files change.
+   */
+  static final Set<String> RESTART_PARAMETERS = Set.of("archive_mode", "autovacuum_freeze_max_age",
+      "autovacuum_max_workers", "autovacuum_multixact_freeze_max_age", "autovacuum_worker_slots", "bonjour",
+      "bonjour_name", "cluster_name", "commit_timestamp_buffers", "data_directory", "data_sync_retry",
+      "dynamic_shared_memory_type", "event_source", "external_pid_file", "hba_file", "hot_standby",
+      "huge_page_size", "huge_pages", "ident_file", "io_max_combine_limit", "io_max_concurrency", "io_method",
+      "jit_provider", "listen_addresses", "logging_collector", "max_active_replication_origins",
+      "max_connections", "max_files_per_process", "max_locks_per_transaction", "max_logical_replication_workers",
+      "max_notify_queue_pages", "max_pred_locks_per_transaction", "max_prepared_transactions",
+      "max_replication_slots", "max_wal_senders", "max_worker_processes", "min_dynamic_shared_memory",
+      "multixact_member_buffers", "multixact_offset_buffers", "notify_buffers", "old_snapshot_threshold", "port",
+      "recovery_target", "recovery_target_action", "recovery_target_inclusive", "recovery_target_lsn",
+      "recovery_target_name", "recovery_target_time", "recovery_target_timeline", "recovery_target_xid",
+      "reserved_connections", "serializable_buffers", "shared_buffers", "shared_memory_type",
+      "shared_preload_libraries", "subtransaction_buffers", "superuser_reserved_connections",
+      "track_activity_query_size", "track_commit_timestamp", "transaction_buffers", "unix_socket_directories",
+      "unix_socket_group", "unix_socket_permissions", "wal_buffers", "wal_decode_buffer_size", "wal_level",
+      "wal_log_hints");
+
+  /**
+   * SHA-256 over what only a restart applies, in key order: the scripts, and the postgresql.conf
+   * lines of {@link #RESTART_PARAMETERS}. It goes into the pod template, so changing one of those
+   * rolls the instances; any other change reaches them as the kubelet updates the mounted files.
+   */
+  public static String restartHash(ConfigMap configMap) {
+    Map<String, String> data = new TreeMap<>(configMap.getData() == null ? Map.<String, String>of() : configMap.getData());
+    data.remove(PG_HBA_CONF);
+    data.computeIfPresent(POSTGRESQL_CONF, (k, conf) -> String.join("\n", conf.lines()
+        .filter(line -> RESTART_PARAMETERS.contains(line.split("\\s*=", 2)[0].strip().toLowerCase(java.util.Locale.ROOT)))
+        .toList()));
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      new TreeMap<>(configMap.getData() == null ? Map.<String, String>of() : configMap.getData())
+      data
           .forEach((k, v) -> {
             digest.update(k.getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);

@@ -43,7 +43,7 @@ public final class PostgresStatefulSet {
 
   /** Uses {@link PostgresConfig#build} of the same cluster for the config hash. */
   public static StatefulSet build(PostgresCluster cluster) {
-    return build(cluster, PostgresConfig.contentHash(PostgresConfig.build(cluster)));
+    return build(cluster, PostgresConfig.restartHash(PostgresConfig.build(cluster)));
   }
 
   static StatefulSet build(PostgresCluster cluster, String configHash) {

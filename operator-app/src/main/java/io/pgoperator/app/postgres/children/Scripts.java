@@ -175,12 +175,15 @@ final class Scripts {
       standby_floor
       ensure_slot
       slot_wal_bound
+      # What the server starts with; the probes reload it when the mounted files change.
+      cat "$CONFIG_DIR/postgresql.conf" "$CONFIG_DIR/pg_hba.conf" | cksum > "$SOCKET_DIR/applied-config"
       exec postgres -D "$PGDATA" -p "$PGPORT" -c config_file="$CONFIG_DIR/postgresql.conf" \\
         -c hba_file="$CONFIG_DIR/pg_hba.conf" -c unix_socket_directories="$SOCKET_DIR" "${extra[@]}"
       """;
 
   /**
-   * The probes. {@code live}: the server accepts connections. {@code ready}: live, and on a
+   * The probes. Both first reload the configuration when the mounted files changed.
+   * {@code live}: the server accepts connections. {@code ready}: live, and on a
    * standby also streaming from the primary, heard from within the last minute, with all but
    * MAX_STANDBY_LAG_BYTES of the primary's current WAL replayed; a standby that cannot stream
    * (primary gone, its WAL removed, another database system) is never Ready, so it leaves the
@@ -193,6 +196,13 @@ final class Scripts {
       if ! pg_isready --quiet --host="$SOCKET_DIR" --port="$PGPORT" --username=postgres --dbname=postgres; then
         echo "not accepting connections"
         exit 1
+      fi
+      # The kubelet updates the mounted ConfigMap in place; settings that need no restart (the pod
+      # template carries a hash of those that do) take effect with a reload.
+      current="$(cat "$CONFIG_DIR/postgresql.conf" "$CONFIG_DIR/pg_hba.conf" | cksum)"
+      if [ "$current" != "$(cat "$SOCKET_DIR/applied-config" 2>/dev/null)" ] \\
+          && pg_ctl reload --pgdata="$PGDATA" --silent; then
+        echo "$current" > "$SOCKET_DIR/applied-config"
       fi
       if [ "${1:-}" != "ready" ] || [ ! -f "$PGDATA/standby.signal" ]; then
         exit 0

@@ -100,28 +100,39 @@ class PostgresConfigTest {
   void hashIsStableAndChangesWhenParametersChange() {
     PostgresCluster a = Clusters.full("orders");
     PostgresCluster b = Clusters.full("orders");
-    String hash = PostgresConfig.contentHash(PostgresConfig.build(a));
-    assertThat(PostgresConfig.contentHash(PostgresConfig.build(b))).isEqualTo(hash)
+    String hash = PostgresConfig.restartHash(PostgresConfig.build(a));
+    assertThat(PostgresConfig.restartHash(PostgresConfig.build(b))).isEqualTo(hash)
         .hasSize(64);
 
     b.getSpec().setParameters(Map.of("max_connections", "300", "shared_buffers", "256MB"));
-    assertThat(PostgresConfig.contentHash(PostgresConfig.build(b))).isNotEqualTo(hash);
+    assertThat(PostgresConfig.restartHash(PostgresConfig.build(b))).isNotEqualTo(hash);
+  }
+
+  @Test
+  void settingsAReloadAppliesDoNotChangeTheHashThatRestartsTheInstances() {
+    PostgresCluster cluster = Clusters.full("orders");
+    String hash = PostgresConfig.restartHash(PostgresConfig.build(cluster));
+    cluster.getSpec().setParameters(Map.of("max_connections", "200", "shared_buffers", "256MB",
+        "work_mem", "64MB", "log_min_duration_statement", "250"));
+    assertThat(PostgresConfig.restartHash(PostgresConfig.build(cluster))).isEqualTo(hash);
+    assertThat(PostgresConfig.RESTART_PARAMETERS).contains("shared_buffers", "max_connections", "wal_level")
+        .doesNotContain("work_mem", "log_min_duration_statement", "max_slot_wal_keep_size");
   }
 
   @Test
   void hashIgnoresParameterOrder() {
     Map<String, String> ab = new LinkedHashMap<>();
-    ab.put("a_setting", "1");
-    ab.put("b_setting", "2");
+    ab.put("max_connections", "150");
+    ab.put("shared_buffers", "512MB");
     Map<String, String> ba = new LinkedHashMap<>();
-    ba.put("b_setting", "2");
-    ba.put("a_setting", "1");
+    ba.put("shared_buffers", "512MB");
+    ba.put("max_connections", "150");
     PostgresCluster x = Clusters.full("orders");
     x.getSpec().setParameters(ab);
     PostgresCluster y = Clusters.full("orders");
     y.getSpec().setParameters(ba);
-    assertThat(PostgresConfig.contentHash(PostgresConfig.build(x)))
-        .isEqualTo(PostgresConfig.contentHash(PostgresConfig.build(y)));
+    assertThat(PostgresConfig.restartHash(PostgresConfig.build(x)))
+        .isEqualTo(PostgresConfig.restartHash(PostgresConfig.build(y)));
   }
 
   private static List<String> settings(Map<String, String> params) {

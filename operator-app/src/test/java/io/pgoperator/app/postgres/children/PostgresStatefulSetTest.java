@@ -186,7 +186,7 @@ class PostgresStatefulSetTest {
   @Test
   void configHashAnnotationChangesOnlyWhenTheConfigChanges() {
     String hash = configHash(sts);
-    assertThat(hash).isEqualTo(PostgresConfig.contentHash(
+    assertThat(hash).isEqualTo(PostgresConfig.restartHash(
         PostgresConfig.build(Clusters.full("orders"))));
     assertThat(configHash(PostgresStatefulSet.build(Clusters.full("orders")))).isEqualTo(hash);
 

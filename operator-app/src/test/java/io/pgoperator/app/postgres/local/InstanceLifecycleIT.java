@@ -244,6 +244,26 @@ class InstanceLifecycleIT {
     assertThat(app(binaries, 1).value("SELECT count(*) FROM items")).as("the standby keeps the data").isEqualTo("3");
   }
 
+  @Test
+  void aSettingThatNeedsNoRestartIsAppliedByAReload() {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    pods = new LocalPods(Clusters.minimal("demo"), binaries);
+    pods.start(0);
+    awaitApplication(binaries, 0);
+    String startedAt = pods.superuser(0).value("SELECT pg_postmaster_start_time()");
+    assertThat(pods.superuser(0).value("SHOW work_mem")).isEqualTo("4MB");
+
+    PostgresCluster tuned = Clusters.minimal("demo");
+    tuned.getSpec().setParameters(Map.of("work_mem", "16MB"));
+    pods.render(tuned);
+    pods.refreshConfigMaps(0);
+    assertThat(pods.liveness(0).passed()).isTrue();
+
+    Await.until("work_mem is 16MB after the probe's reload", START,
+        () -> "16MB".equals(pods.superuser(0).run("SHOW work_mem").output().strip()));
+    assertThat(pods.superuser(0).value("SELECT pg_postmaster_start_time()")).as("no restart").isEqualTo(startedAt);
+  }
+
   private static void awaitStreaming(Psql primarySuperuser, String standby) {
     Await.until(standby + " streams from the primary", START, () -> primarySuperuser.run(
         "SELECT state FROM pg_stat_replication WHERE application_name = '" + standby + "'").output().strip()

@@ -146,6 +146,11 @@ public final class LocalPods implements AutoCloseable {
     }
   }
 
+  /** The kubelet's periodic refresh of a running pod's mounted ConfigMaps (to what was last rendered). */
+  public synchronized void refreshConfigMaps(int ordinal) {
+    mount(ordinal, container());
+  }
+
   /** Runs the pod's readiness probe once. */
   public ProbeResult readiness(int ordinal) {
     return probe(ordinal, container().getReadinessProbe().getExec().getCommand());
