@@ -27,13 +27,12 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedRun {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRun.class);
-  static final int REPLICAS = OperatorOptions.EMBEDDED_REPLICAS;
 
   private EmbeddedRun() {}
 
   static void run(OperatorOptions options) {
     EmbeddedApiServer api = EmbeddedApiServer.start();
-    EmbeddedReplicas replicas = new EmbeddedReplicas(REPLICAS, i -> replicaSettings(options, i), api.config());
+    EmbeddedReplicas replicas = new EmbeddedReplicas(OperatorOptions.EMBEDDED_REPLICAS, i -> replicaSettings(options, i), api.config());
     ProcessLifecycle.stopOnSignal(() -> stopAll(replicas, api, options.gracefulShutdownTimeout()),
         options.gracefulShutdownTimeout());
     try {
@@ -121,7 +120,7 @@ final class EmbeddedRun {
           Leader:     %s get lease -o custom-columns=NAME:.metadata.name,HOLDER:.spec.holderIdentity,TRANSITIONS:.spec.leaseTransitions
         %s
         Press Ctrl-C to stop.
-        """.formatted(REPLICAS, api.url(), created, replicas.describe(), replicas.probePort(0),
+        """.formatted(OperatorOptions.EMBEDDED_REPLICAS, api.url(), created, replicas.describe(), replicas.probePort(0),
         replicas.metricsPort(0) < 0 ? "(disabled)" : String.valueOf(replicas.metricsPort(0)),
         kubectl, kubectl, kubectl, KEYS);
   }

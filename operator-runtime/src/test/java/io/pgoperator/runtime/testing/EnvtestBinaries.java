@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Where the envtest binaries are: {@code <base>/k8s/<version>-linux-amd64/{etcd,kube-apiserver,
+ * Where the envtest binaries are: {@code <base>/k8s/<version>-<os>-<arch>/{etcd,kube-apiserver,
  * kubectl}}, base {@code KUBE_API_TEST_DIR} or {@code ~/.kubeapitest}, version from
  * {@code envtest/k8s-version.txt} at the repository root.
  */
@@ -23,7 +23,7 @@ public record EnvtestBinaries(Path baseDir, String version, Path dir) {
       throw new IllegalStateException("cannot read envtest/k8s-version.txt under " + root, e);
     }
     Path base = cacheDir();
-    Path dir = base.resolve("k8s").resolve(version + "-linux-amd64");
+    Path dir = base.resolve("k8s").resolve(version + "-" + PLATFORM);
     for (String binary : new String[] {"etcd", "kube-apiserver", "kubectl"}) {
       if (!Files.isExecutable(dir.resolve(binary))) {
         throw new IllegalStateException("envtest binary " + dir.resolve(binary) + " is missing. Build etcd, "
@@ -32,6 +32,23 @@ public record EnvtestBinaries(Path baseDir, String version, Path dir) {
       }
     }
     return new EnvtestBinaries(base, version, dir);
+  }
+
+  /** {@code <os>-<arch>} as envtest/build.sh names its version directories, e.g. linux-amd64. */
+  public static final String PLATFORM = platform();
+
+  /** {@code <cache>/<tool>/<version>-<os>-<arch>}, where envtest/build.sh puts a tool's binaries. */
+  public static Path toolDir(String tool, String version) {
+    return cacheDir().resolve(tool).resolve(version + "-" + PLATFORM);
+  }
+
+  private static String platform() {
+    String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).startsWith("mac") ? "darwin" : "linux";
+    String arch = switch (System.getProperty("os.arch")) {
+      case "aarch64", "arm64" -> "arm64";
+      default -> "amd64";
+    };
+    return os + "-" + arch;
   }
 
   /** The tool cache envtest/build.sh fills: {@code KUBE_API_TEST_DIR}, else {@code ~/.kubeapitest}. */

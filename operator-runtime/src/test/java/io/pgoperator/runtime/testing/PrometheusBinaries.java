@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where {@code promtool} and {@code prometheus} are: {@code <cache>/prometheus/<version>-linux-amd64/}
+ * Where {@code promtool} and {@code prometheus} are: {@code <cache>/prometheus/<version>-<os>-<arch>/}
  * as envtest/build.sh builds them (cache as in {@link EnvtestBinaries#cacheDir()}, version from
  * {@code envtest/prometheus/version.txt}), else the first of each on {@code PATH}.
  */
@@ -32,7 +32,7 @@ public final class PrometheusBinaries {
     } catch (IOException e) {
       throw new IllegalStateException("cannot read envtest/prometheus/version.txt under " + root, e);
     }
-    return EnvtestBinaries.cacheDir().resolve("prometheus").resolve(version + "-linux-amd64");
+    return EnvtestBinaries.toolDir("prometheus", version);
   }
 
   private static Path locate(String binary) {

@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -140,7 +141,7 @@ public final class PostgresConfig {
     Map<String, String> data = new TreeMap<>(configMap.getData() == null ? Map.<String, String>of() : configMap.getData());
     data.remove(PG_HBA_CONF);
     data.computeIfPresent(POSTGRESQL_CONF, (k, conf) -> String.join("\n", conf.lines()
-        .filter(line -> RESTART_PARAMETERS.contains(line.split("\\s*=", 2)[0].strip().toLowerCase(java.util.Locale.ROOT)))
+        .filter(line -> RESTART_PARAMETERS.contains(line.split("\\s*=", 2)[0].strip().toLowerCase(Locale.ROOT)))
         .toList()));
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * The PostgreSQL releases envtest/build.sh fetched ({@code envtest/postgres/versions.txt}) into
- * {@code <tool cache>/postgres/<version>-linux-amd64/}. PostgreSQL refuses to run as root, so when
+ * {@code <tool cache>/postgres/<version>-<os>-<arch>/}. PostgreSQL refuses to run as root, so when
  * the tests run as root the servers run as {@code nobody} ({@link LocalUser}), and the install is
  * copied once per JVM to a place that user can read when the cache is private to root.
  */
@@ -34,7 +34,7 @@ public record PostgresBinaries(String version, Path home) {
   }
 
   public static synchronized PostgresBinaries of(String version) {
-    Path home = EnvtestBinaries.cacheDir().resolve("postgres").resolve(version + "-linux-amd64");
+    Path home = EnvtestBinaries.toolDir("postgres", version);
     if (!Files.isExecutable(home.resolve("bin/postgres"))) {
       throw new IllegalStateException("PostgreSQL " + version + " is missing from " + home + ". Fetch it once with: "
           + EnvtestBinaries.repositoryRoot().resolve(EnvtestBinaries.BUILD_COMMAND) + ", then run the tests again.");
