@@ -47,7 +47,8 @@ public class PostgresClusterSpec {
       + " 'config_file', 'data_directory', 'external_pid_file', 'hba_file', 'hot_standby',"
       + " 'ident_file', 'listen_addresses', 'logging_collector', 'max_replication_slots',"
       + " 'max_wal_senders', 'password_encryption', 'port', 'primary_conninfo',"
-      + " 'primary_slot_name', 'restore_command', 'unix_socket_directories', 'wal_level']";
+      + " 'primary_slot_name', 'restore_command', 'ssl', 'ssl_cert_file', 'ssl_key_file',"
+      + " 'unix_socket_directories', 'wal_level']";
 
   @JsonPropertyDescription("Number of PostgreSQL instances: one primary plus instances-1 streaming replicas.")
   @Min(1)

@@ -26,6 +26,16 @@ public class PostgresClusterStatus {
   @PrinterColumn(name = "Ready")
   private Integer readyInstances;
 
+  @JsonPropertyDescription("Instances in sync as the primary sees them: the primary itself when it answers the operator, and each standby streaming within spec.maxStandbyLag.")
+  @PrinterColumn(name = "In Sync")
+  private Integer inSyncInstances;
+
+  @JsonPropertyDescription("The database system identifier, read from the primary; standbys with another one are not copies of this database.")
+  private String systemIdentifier;
+
+  @JsonPropertyDescription("Each instance's role, whether it is in sync, its replay lag and why not, as last read from the primary.")
+  private List<InstanceStatus> members;
+
   @JsonPropertyDescription("Read-write Service (the primary).")
   private String primaryService;
 
@@ -71,6 +81,30 @@ public class PostgresClusterStatus {
 
   public void setReadyInstances(Integer readyInstances) {
     this.readyInstances = readyInstances;
+  }
+
+  public Integer getInSyncInstances() {
+    return inSyncInstances;
+  }
+
+  public void setInSyncInstances(Integer inSyncInstances) {
+    this.inSyncInstances = inSyncInstances;
+  }
+
+  public String getSystemIdentifier() {
+    return systemIdentifier;
+  }
+
+  public void setSystemIdentifier(String systemIdentifier) {
+    this.systemIdentifier = systemIdentifier;
+  }
+
+  public List<InstanceStatus> getMembers() {
+    return members;
+  }
+
+  public void setMembers(List<InstanceStatus> members) {
+    this.members = members == null ? null : new ArrayList<>(members);
   }
 
   public String getPrimaryService() {
@@ -125,6 +159,9 @@ public class PostgresClusterStatus {
         && Objects.equals(phase, other.phase)
         && Objects.equals(instances, other.instances)
         && Objects.equals(readyInstances, other.readyInstances)
+        && Objects.equals(inSyncInstances, other.inSyncInstances)
+        && Objects.equals(systemIdentifier, other.systemIdentifier)
+        && Objects.equals(members, other.members)
         && Objects.equals(primaryService, other.primaryService)
         && Objects.equals(replicaService, other.replicaService)
         && Objects.equals(secretName, other.secretName)
@@ -134,7 +171,8 @@ public class PostgresClusterStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, phase, instances, readyInstances, primaryService,
+    return Objects.hash(observedGeneration, phase, instances, readyInstances, inSyncInstances,
+        systemIdentifier, members, primaryService,
         replicaService, secretName, initialised, conditions);
   }
 
@@ -142,6 +180,8 @@ public class PostgresClusterStatus {
   public String toString() {
     return "PostgresClusterStatus{observedGeneration=" + observedGeneration + ", phase=" + phase
         + ", instances=" + instances + ", readyInstances=" + readyInstances
+        + ", inSyncInstances=" + inSyncInstances + ", systemIdentifier=" + systemIdentifier
+        + ", members=" + members
         + ", primaryService=" + primaryService + ", replicaService=" + replicaService
         + ", secretName=" + secretName + ", initialised=" + initialised + ", conditions=" + conditions + '}';
   }

@@ -41,12 +41,13 @@ class CrdSchemaTest {
   }
 
   @Test
-  void printerColumnsShowInstancesReadyPhaseAndAge() {
+  void printerColumnsShowInstancesReadyInSyncPhaseAndAge() {
     assertThat(version.getAdditionalPrinterColumns())
         .extracting(c -> c.getName(), c -> c.getJsonPath(), c -> c.getType())
         .containsExactlyInAnyOrder(
             tuple("Instances", ".spec.instances", "integer"),
             tuple("Ready", ".status.readyInstances", "integer"),
+            tuple("In Sync", ".status.inSyncInstances", "integer"),
             tuple("Phase", ".status.phase", "string"),
             tuple("Age", ".metadata.creationTimestamp", "date"));
   }

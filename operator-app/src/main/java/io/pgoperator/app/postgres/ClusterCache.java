@@ -74,6 +74,9 @@ public final class ClusterCache {
     String name = cluster.getMetadata().getName();
     return new Observed(
         secret(ns, ChildNames.credentialsSecret(name)),
+        secret(ns, ChildNames.internalSecret(name)),
+        secret(ns, ChildNames.caSecret(name)),
+        secret(ns, ChildNames.serverTlsSecret(name)),
         configMap(ns, ChildNames.configMap(name)),
         configMap(ns, ChildNames.stateConfigMap(name)),
         service(ns, ChildNames.headlessService(name)),

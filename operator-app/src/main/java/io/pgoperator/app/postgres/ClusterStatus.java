@@ -36,7 +36,21 @@ final class ClusterStatus {
   /** @param primaryRefusal why instance 0 refuses to start (PrimaryVolumeCheck), if it does */
   static PostgresClusterStatus reconciled(PostgresCluster cluster, StatefulSet statefulSet,
       boolean replicaService, boolean initialised, Optional<String> primaryRefusal, Instant now) {
+    return reconciled(cluster, statefulSet, replicaService, initialised, primaryRefusal, Optional.empty(), now);
+  }
+
+  /** @param members what the primary said of the instances, when the operator asked it */
+  static PostgresClusterStatus reconciled(PostgresCluster cluster, StatefulSet statefulSet,
+      boolean replicaService, boolean initialised, Optional<String> primaryRefusal,
+      Optional<Members.View> members, Instant now) {
     PostgresClusterStatus status = base(cluster, statefulSet, replicaService, initialised);
+    members.ifPresent(view -> {
+      status.setMembers(view.members());
+      status.setInSyncInstances(view.inSync());
+      if (view.systemIdentifier() != null) {
+        status.setSystemIdentifier(view.systemIdentifier());
+      }
+    });
     List<Condition> conditions = primaryRefusal
         .map(why -> Conditions.set(previous(cluster), Conditions.READY, Conditions.FALSE,
             PrimaryVolumeCheck.REASON, why, generation(cluster), now))
@@ -85,6 +99,11 @@ final class ClusterStatus {
     status.setObservedGeneration(generation(cluster));
     status.setInstances(instances(statefulSet));
     status.setReadyInstances(readyInstances(statefulSet));
+    status.setInSyncInstances(0);
+    // Known once read from the primary; kept while it cannot be read.
+    if (cluster.getStatus() != null) {
+      status.setSystemIdentifier(cluster.getStatus().getSystemIdentifier());
+    }
     if (initialised) {
       status.setInitialised(true);
     }

@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
  */
 record Observed(
     Secret credentials,
+    Secret internalCredentials,
+    Secret ca,
+    Secret serverTls,
     ConfigMap config,
     ConfigMap state,
     Service headless,
@@ -21,6 +24,6 @@ record Observed(
     PodDisruptionBudget disruptionBudget) {
 
   static Observed nothing() {
-    return new Observed(null, null, null, null, null, null, null, null);
+    return new Observed(null, null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -10,7 +10,12 @@ import io.pgoperator.api.v1alpha1.PostgresClusterStatus;
 import io.pgoperator.app.postgres.children.ChildMeta;
 import io.pgoperator.app.postgres.children.ChildNames;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
+import io.pgoperator.app.postgres.children.ClusterTls;
+import io.pgoperator.app.postgres.children.InternalCredentials;
 import io.pgoperator.app.postgres.children.Passwords;
+import io.pgoperator.app.postgres.replication.PrimaryMonitor;
+import io.pgoperator.app.postgres.tls.CertificateAuthority;
+import io.pgoperator.app.postgres.tls.ServerCertificate;
 import io.pgoperator.runtime.kube.FencedWriteException;
 import io.pgoperator.runtime.kube.KubeCalls;
 import io.pgoperator.runtime.reconcile.Reconciler;
@@ -20,6 +25,7 @@ import io.pgoperator.runtime.reconcile.TerminalException;
 import io.pgoperator.runtime.time.Clock;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -47,20 +53,22 @@ public final class PostgresClusterReconciler implements Reconciler {
   private final Passwords passwords;
   private final RecentWrites recent = new RecentWrites();
   private final ChildWriter writer;
+  private final ReplicationObserver replication;
 
   public PostgresClusterReconciler(ClusterCache cache, KubeCalls calls, EventRecorder events,
-      Clock clock) {
-    this(cache, calls, events, clock, Passwords.secure());
+      Clock clock, PrimaryMonitor monitor) {
+    this(cache, calls, events, clock, Passwords.secure(), monitor);
   }
 
   PostgresClusterReconciler(ClusterCache cache, KubeCalls calls, EventRecorder events,
-      Clock clock, Passwords passwords) {
+      Clock clock, Passwords passwords, PrimaryMonitor monitor) {
     this.cache = cache;
     this.calls = calls;
     this.events = events;
     this.clock = clock;
     this.passwords = passwords;
     this.writer = new ChildWriter(calls, events, recent);
+    this.replication = new ReplicationObserver(monitor, events);
   }
 
   @Override
@@ -86,7 +94,11 @@ public final class PostgresClusterReconciler implements Reconciler {
     } catch (IllegalArgumentException refusedByBuilder) {
       return rejectSpec(cluster, observed, List.of(refusedByBuilder.getMessage()));
     }
-    return ensureCredentials(pass)
+    return Future.<Void>succeededFuture()
+        .compose(v -> ensureAuthority(pass))
+        .compose(v -> ensureInternalCredentials(pass))
+        .compose(v -> ensureCredentials(pass))
+        .compose(v -> ensureServerCertificate(pass))
         .compose(v -> ensureConfig(pass))
         .compose(v -> ensureState(pass))
         .compose(v -> ensureServices(pass))
@@ -94,13 +106,17 @@ public final class PostgresClusterReconciler implements Reconciler {
         .compose(v -> ensureDisruptionBudget(pass))
         .compose(v -> removeReplicaChildren(pass))
         .compose(v -> primaryVolumeRefusal(pass))
-        .compose(refusal -> writeStatus(cluster, ClusterStatus.reconciled(cluster, pass.statefulSet,
-                pass.desired.readOnly().isPresent(), pass.desired.state().isPresent(), refusal, clock.wallTime()))
-            .compose(v -> refusal.isPresent()
-                ? events.warning(cluster, PrimaryVolumeCheck.REASON, refusal.get()) : Future.<Void>succeededFuture())
-            // Instance 0 crash-loops without changing the StatefulSet: look again until it is back.
-            .map(v -> PrimaryVolumeCheck.worthAsking(pass.desired.state().isPresent(), pass.statefulSet)
-                ? Result.requeueAfter(PRIMARY_RECHECK) : Result.done()))
+        .compose(refusal -> replication.observe(pass.cluster, pass.statefulSet, pass.authority,
+                pass.observed.internalCredentials())
+            .compose(members -> writeStatus(cluster, ClusterStatus.reconciled(cluster, pass.statefulSet,
+                    pass.desired.readOnly().isPresent(), pass.desired.state().isPresent(), refusal, members,
+                    clock.wallTime()))
+                .compose(v -> refusal.isPresent()
+                    ? events.warning(cluster, PrimaryVolumeCheck.REASON, refusal.get()) : Future.<Void>succeededFuture())
+                // Instance 0 crash-loops without changing the StatefulSet: look again until it is back.
+                .map(v -> PrimaryVolumeCheck.worthAsking(pass.desired.state().isPresent(), pass.statefulSet)
+                    ? Result.requeueAfter(PRIMARY_RECHECK)
+                    : pass.next(clock.wallTime(), members.isPresent()))))
         .recover(error -> reportFailure(cluster, observed, error));
   }
 
@@ -108,6 +124,9 @@ public final class PostgresClusterReconciler implements Reconciler {
     Observed cached = cache.observe(cluster);
     return new Observed(
         recent.latest(request, cached.credentials()),
+        recent.latest(request, cached.internalCredentials()),
+        recent.latest(request, cached.ca()),
+        recent.latest(request, cached.serverTls()),
         recent.latest(request, cached.config()),
         recent.latest(request, cached.state()),
         recent.latest(request, cached.headless()),
@@ -117,15 +136,69 @@ public final class PostgresClusterReconciler implements Reconciler {
         recent.latest(request, cached.disruptionBudget()));
   }
 
-  /** Created once with fresh passwords; afterwards only its labels and owner are repaired. */
+  /**
+   * The cluster's CA: made once, then only its labels and owner are repaired. One that cannot be
+   * read fails the reconcile with a message saying how to recover (see {@link ClusterTls#authority}).
+   */
+  private Future<Void> ensureAuthority(Pass pass) {
+    Secret cached = pass.observed.ca();
+    Secret ownership = ownership(pass.cluster, ChildNames.caSecret(pass.cluster.getMetadata().getName()),
+        ChildMeta.COMPONENT_TLS);
+    if (cached != null) {
+      pass.authority = ClusterTls.authority(cached);
+      return writer.repair(pass.cluster, ownership, cached).mapEmpty();
+    }
+    CertificateAuthority made = ClusterTls.newAuthority(pass.cluster, clock.wallTime());
+    return writer.create(pass.cluster, ClusterTls.caSecret(pass.cluster, made), ownership)
+        .map(secret -> {
+          // Created, or made meanwhile by someone else (a 409 reads it back): use what is stored.
+          pass.authority = ClusterTls.authority(secret);
+          return null;
+        });
+  }
+
+  /** The replication and operator roles' passwords: created once, like the application's. */
+  private Future<Void> ensureInternalCredentials(Pass pass) {
+    Secret ownership = ownership(pass.cluster, ChildNames.internalSecret(pass.cluster.getMetadata().getName()),
+        ChildMeta.COMPONENT_CREDENTIALS);
+    Secret cached = pass.observed.internalCredentials();
+    if (cached != null) {
+      return writer.repair(pass.cluster, ownership, cached).mapEmpty();
+    }
+    return writer.create(pass.cluster,
+        InternalCredentials.build(pass.cluster, passwords, pass.observed.credentials()), ownership).mapEmpty();
+  }
+
+  /**
+   * Created once with fresh passwords; afterwards its labels and owner, and the CA certificate
+   * clients verify the server with, are repaired; the logins never change.
+   */
   private Future<Void> ensureCredentials(Pass pass) {
-    Secret ownership = credentialsOwnership(pass.cluster);
+    String ca = pass.authority.certificatePem();
+    Secret ownership = new SecretBuilder(CredentialsSecret.caOnly(pass.cluster, ca))
+        .editMetadata().withOwnerReferences(ChildMeta.ownerReference(pass.cluster)).endMetadata()
+        .build();
     Secret cached = pass.observed.credentials();
     if (cached != null) {
       return writer.repair(pass.cluster, ownership, cached).mapEmpty();
     }
-    return writer.create(pass.cluster, CredentialsSecret.build(pass.cluster, passwords), ownership)
+    return writer.create(pass.cluster, CredentialsSecret.build(pass.cluster, passwords, ca), ownership)
         .mapEmpty();
+  }
+
+  /**
+   * The instances' certificate: kept while it names every host, comes from the cluster's CA and
+   * is not due for renewal; otherwise a new one replaces it in place (the pods reload it).
+   */
+  private Future<Void> ensureServerCertificate(Pass pass) {
+    Secret cached = pass.observed.serverTls();
+    Optional<ServerCertificate> current = ClusterTls.current(pass.cluster, cached, pass.authority, clock.wallTime());
+    ServerCertificate server = current.orElseGet(() -> ClusterTls.issue(pass.cluster, pass.authority, clock.wallTime()));
+    pass.renewal = ClusterTls.renewal(server);
+    Secret desired = current.isPresent()
+        ? ownership(pass.cluster, ChildNames.serverTlsSecret(pass.cluster.getMetadata().getName()), ChildMeta.COMPONENT_TLS)
+        : ClusterTls.serverSecret(pass.cluster, pass.authority, server);
+    return writer.ensure(pass.cluster, desired, cached).mapEmpty();
   }
 
   private Future<Void> ensureConfig(Pass pass) {
@@ -252,13 +325,13 @@ public final class PostgresClusterReconciler implements Reconciler {
     return false;
   }
 
-  private static Secret credentialsOwnership(PostgresCluster cluster) {
-    String name = cluster.getMetadata().getName();
+  /** A Secret's metadata only: what is repaired on Secrets whose data the operator made once. */
+  private static Secret ownership(PostgresCluster cluster, String secret, String component) {
     return new SecretBuilder()
         .withNewMetadata()
-        .withName(ChildNames.credentialsSecret(name))
+        .withName(secret)
         .withNamespace(cluster.getMetadata().getNamespace())
-        .withLabels(ChildMeta.labels(name, ChildMeta.COMPONENT_CREDENTIALS))
+        .withLabels(ChildMeta.labels(cluster.getMetadata().getName(), component))
         .withOwnerReferences(ChildMeta.ownerReference(cluster))
         .endMetadata()
         .build();
@@ -270,11 +343,28 @@ public final class PostgresClusterReconciler implements Reconciler {
     final Observed observed;
     final DesiredChildren desired;
     StatefulSet statefulSet;
+    CertificateAuthority authority;
+    Instant renewal;
 
     Pass(PostgresCluster cluster, Observed observed, DesiredChildren desired) {
       this.cluster = cluster;
       this.observed = observed;
       this.desired = desired;
+    }
+
+    /**
+     * Back in {@link ReplicationObserver#PERIOD} while the primary is watched (lag and standbys
+     * change without any Kubernetes event), else when the server certificate is due for renewal.
+     */
+    Result next(Instant now, boolean watchingReplication) {
+      Duration until = renewal == null ? null : Duration.between(now, renewal);
+      if (watchingReplication && (until == null || until.compareTo(ReplicationObserver.PERIOD) > 0)) {
+        until = ReplicationObserver.PERIOD;
+      }
+      if (until == null) {
+        return Result.done();
+      }
+      return Result.requeueAfter(until.isNegative() ? Duration.ZERO : until);
     }
   }
 

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.children.ChildMeta;
+import io.pgoperator.app.postgres.replication.InstanceAddresses;
+import io.pgoperator.app.postgres.replication.PrimaryMonitor;
 import io.pgoperator.runtime.RuntimeContext;
 import io.pgoperator.runtime.controller.ControllerVerticle;
 import io.pgoperator.runtime.source.InformerSource;
@@ -25,6 +27,11 @@ public final class PostgresOperator {
   private PostgresOperator() {}
 
   public static List<ControllerVerticle> controllers(RuntimeContext context) {
+    return controllers(context, InstanceAddresses.IN_CLUSTER);
+  }
+
+  /** @param addresses where the primaries are reached (tests: the local processes playing the pods) */
+  public static List<ControllerVerticle> controllers(RuntimeContext context, InstanceAddresses addresses) {
     List<String> namespaces = context.options().watchNamespaces();
     InformerSource<PostgresCluster> clusters =
         new InformerSource<>(context.client(), PostgresCluster.class, namespaces, KeyMapper.self());
@@ -33,7 +40,8 @@ public final class PostgresOperator {
         owned(context, Secret.class), owned(context, PodDisruptionBudget.class));
     Clock clock = new VertxClock(context.vertx());
     EventRecorder events = new EventRecorder(context.calls(), clock, EventRecorder.localInstance());
-    PostgresClusterReconciler reconciler = new PostgresClusterReconciler(cache, context.calls(), events, clock);
+    PostgresClusterReconciler reconciler = new PostgresClusterReconciler(cache, context.calls(), events, clock,
+        new PrimaryMonitor(context.vertx(), addresses));
     return List.of(new ControllerVerticle(context.controllerOptions(CONTROLLER), clusters,
         cache.ownedSources(), reconciler, context.leadership(), context.registry()));
   }

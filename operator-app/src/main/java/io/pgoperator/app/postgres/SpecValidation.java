@@ -57,9 +57,11 @@ final class SpecValidation {
    */
   private static void reservedNames(PostgresCluster cluster, List<String> problems) {
     String owner = ChildNames.owner(cluster);
-    if (owner.equals(ChildNames.SUPERUSER) || owner.equals(ChildNames.REPLICATION_USER) || owner.startsWith("pg_")) {
+    if (owner.equals(ChildNames.SUPERUSER) || owner.equals(ChildNames.REPLICATION_USER)
+        || owner.equals(ChildNames.OPERATOR_USER) || owner.startsWith("pg_")) {
       problems.add("the owner '" + owner + "' is reserved (" + ChildNames.SUPERUSER + " is the superuser, "
-          + ChildNames.REPLICATION_USER + " replicates, pg_* belong to PostgreSQL)"
+          + ChildNames.REPLICATION_USER + " replicates, " + ChildNames.OPERATOR_USER + " is the operator's,"
+          + " pg_* belong to PostgreSQL)"
           + (cluster.getSpec().getOwner() == null ? ", and it is the default for a cluster of this name" : "")
           + "; set spec.owner to another name");
     }

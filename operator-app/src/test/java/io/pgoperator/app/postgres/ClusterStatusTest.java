@@ -101,7 +101,7 @@ class ClusterStatusTest {
     StatefulSet running = statefulSet(cluster, 3);
     cluster.setStatus(ClusterStatus.reconciled(cluster, running, true, true, T0));
     cluster.getMetadata().setGeneration(2L);
-    Observed observed = new Observed(null, null, null, null, null, null, running, null);
+    Observed observed = new Observed(null, null, null, null, null, null, null, null, null, running, null);
 
     PostgresClusterStatus status = ClusterStatus.invalidSpec(cluster, observed, "fix it", T1);
 

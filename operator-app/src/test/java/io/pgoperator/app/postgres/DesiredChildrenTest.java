@@ -29,7 +29,7 @@ class DesiredChildrenTest {
     PostgresCluster cluster = Clusters.full("orders");
     StatefulSet existing = DesiredChildren.of(cluster, Observed.nothing()).statefulSet();
     cluster.getSpec().setStorage(new StorageSpec("50Gi", "standard"));
-    Observed observed = new Observed(null, null, null, null, null, null, existing, null);
+    Observed observed = new Observed(null, null, null, null, null, null, null, null, null, existing, null);
 
     StatefulSet desired = DesiredChildren.of(cluster, observed).statefulSet();
 
@@ -52,20 +52,20 @@ class DesiredChildrenTest {
     PostgresCluster cluster = Clusters.full("orders");
     StatefulSet starting = DesiredChildren.of(cluster, Observed.nothing()).statefulSet();
     assertThat(DesiredChildren.of(cluster, Observed.nothing()).state()).as("a new cluster").isEmpty();
-    assertThat(DesiredChildren.of(cluster, new Observed(null, null, null, null, null, null, starting, null)).state())
+    assertThat(DesiredChildren.of(cluster, new Observed(null, null, null, null, null, null, null, null, null, starting, null)).state())
         .as("no instance ready yet").isEmpty();
 
     StatefulSet oneReady = DesiredChildren.of(cluster, Observed.nothing()).statefulSet();
     oneReady.setStatus(new StatefulSetStatusBuilder().withReplicas(3).withReadyReplicas(1).build());
     Optional<ConfigMap> state = DesiredChildren.of(cluster,
-        new Observed(null, null, null, null, null, null, oneReady, null)).state();
+        new Observed(null, null, null, null, null, null, null, null, null, oneReady, null)).state();
     assertThat(state).get().satisfies(cm -> {
       assertThat(cm.getMetadata().getName()).isEqualTo("orders-state");
       assertThat(cm.getData()).containsExactly(Map.entry("initialised", "true"));
     });
 
     // Later no instance is ready (instance 0's volume came back empty): the record stays.
-    assertThat(DesiredChildren.of(cluster, new Observed(null, null, state.get(), null, null, null, starting, null))
+    assertThat(DesiredChildren.of(cluster, new Observed(null, null, null, null, null, state.get(), null, null, null, starting, null))
         .state()).isPresent();
     PostgresCluster recorded = Clusters.full("orders");
     recorded.setStatus(ClusterStatus.reconciled(recorded, starting, true, true, Instant.EPOCH));

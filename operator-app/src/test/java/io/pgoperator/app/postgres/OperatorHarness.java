@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgoperator.api.v1alpha1.Conditions;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.children.ChildMeta;
+import io.pgoperator.app.postgres.replication.InstanceAddresses;
 import io.pgoperator.runtime.OperatorRuntime;
 import io.pgoperator.runtime.RuntimeOptions;
 import io.pgoperator.runtime.http.BindAddress;
@@ -57,13 +58,18 @@ final class OperatorHarness implements AutoCloseable {
 
   /** @param syncPeriod periodic resync of every cluster; zero for none */
   static OperatorHarness start(String prefix, Duration syncPeriod) throws Exception {
+    return start(prefix, syncPeriod, InstanceAddresses.IN_CLUSTER);
+  }
+
+  /** @param addresses where the operator reaches primaries (the local pods of a test) */
+  static OperatorHarness start(String prefix, Duration syncPeriod, InstanceAddresses addresses) throws Exception {
     installCrd();
     String namespace = Envtest.get().createNamespace(prefix);
     RuntimeOptions options = new RuntimeOptions(BindAddress.parse("127.0.0.1:0"),
         BindAddress.parse("127.0.0.1:0"), Optional.empty(), List.of(namespace), 1, syncPeriod,
         Duration.ofSeconds(10));
     OperatorRuntime runtime = OperatorRuntime.start(options, Envtest.get().config(),
-        PostgresOperator::controllers).await(60, TimeUnit.SECONDS);
+        context -> PostgresOperator.controllers(context, addresses)).await(60, TimeUnit.SECONDS);
     return new OperatorHarness(namespace, runtime);
   }
 

@@ -17,10 +17,14 @@ import io.pgoperator.api.v1alpha1.Conditions;
 import io.pgoperator.api.v1alpha1.Phase;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.children.ChildMeta;
+import io.pgoperator.app.postgres.children.ClusterTls;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
+import io.pgoperator.app.postgres.children.InternalCredentials;
 import io.pgoperator.app.postgres.children.PostgresConfig;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
+import io.pgoperator.app.postgres.tls.CertificateAuthority;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,7 +42,7 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     assertThat(op.managedChildren()).isEqualTo(Map.of(
         "ConfigMap", List.of("demo-config"),
         "PodDisruptionBudget", List.of(),
-        "Secret", List.of("demo-credentials"),
+        "Secret", List.of("demo-ca", "demo-credentials", "demo-internal-credentials", "demo-server-tls"),
         "Service", List.of("demo-pods", "demo-rw"),
         "StatefulSet", List.of("demo")));
     PostgresCluster live = op.cluster("demo");
@@ -77,7 +81,15 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     Secret secret = op.secret("demo-credentials");
     assertThat(secret.getData()).containsOnlyKeys(CredentialsSecret.USERNAME, CredentialsSecret.PASSWORD,
         CredentialsSecret.DATABASE, CredentialsSecret.HOST, CredentialsSecret.PORT, CredentialsSecret.URI,
-        CredentialsSecret.REPLICATION_USERNAME, CredentialsSecret.REPLICATION_PASSWORD);
+        CredentialsSecret.SSLMODE, CredentialsSecret.CA_CERT);
+    CertificateAuthority authority = ClusterTls.authority(op.secret("demo-ca"));
+    assertThat(CredentialsSecret.value(secret, CredentialsSecret.CA_CERT)).isEqualTo(authority.certificatePem());
+    Secret serverTls = op.secret("demo-server-tls");
+    assertThat(serverTls.getType()).isEqualTo("kubernetes.io/tls");
+    assertThat(ClusterTls.current(op.cluster("demo"), serverTls, authority, Instant.now())).isPresent();
+    assertThat(op.secret("demo-internal-credentials").getData()).containsOnlyKeys(
+        InternalCredentials.REPLICATION_USERNAME, InternalCredentials.REPLICATION_PASSWORD,
+        InternalCredentials.OPERATOR_USERNAME, InternalCredentials.OPERATOR_PASSWORD);
     assertThat(CredentialsSecret.value(secret, CredentialsSecret.USERNAME)).isEqualTo("demo");
     assertThat(CredentialsSecret.value(secret, CredentialsSecret.PASSWORD)).hasSize(32);
 
@@ -91,11 +103,13 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
         .getReason()).isEqualTo(ClusterStatus.REASON_INSTANCES_NOT_READY);
 
     for (HasMetadata child : List.of(op.configMap("demo-config"), op.secret("demo-credentials"),
+        op.secret("demo-internal-credentials"), op.secret("demo-ca"), op.secret("demo-server-tls"),
         op.service("demo-pods"), op.service("demo-rw"), op.statefulSet("demo"))) {
       assertOwnedBy(child, cluster.getMetadata().getName(), op.cluster("demo").getMetadata().getUid());
     }
     assertThat(op.events("demo", "Normal", "Created")).extracting(e -> e.getMessage())
-        .containsExactlyInAnyOrder("Created Secret demo-credentials", "Created ConfigMap demo-config",
+        .containsExactlyInAnyOrder("Created Secret demo-ca", "Created Secret demo-internal-credentials",
+            "Created Secret demo-credentials", "Created Secret demo-server-tls", "Created ConfigMap demo-config",
             "Created Service demo-pods", "Created Service demo-rw", "Created StatefulSet demo");
   }
 
@@ -109,7 +123,7 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     assertThat(op.managedChildren()).isEqualTo(Map.of(
         "ConfigMap", List.of("orders-config"),
         "PodDisruptionBudget", List.of("orders"),
-        "Secret", List.of("orders-credentials"),
+        "Secret", List.of("orders-ca", "orders-credentials", "orders-internal-credentials", "orders-server-tls"),
         "Service", List.of("orders-pods", "orders-ro", "orders-rw"),
         "StatefulSet", List.of("orders")));
     DesiredChildren desired = DesiredChildren.of(reconciled, Observed.nothing());

@@ -9,7 +9,11 @@ import io.pgoperator.api.v1alpha1.Conditions;
 import io.pgoperator.api.v1alpha1.Phase;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.runtime.testing.Await;
+import io.pgoperator.app.postgres.children.ClusterTls;
+import io.pgoperator.app.postgres.children.CredentialsSecret;
+import io.pgoperator.app.postgres.tls.CertificateAuthority;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -179,7 +183,8 @@ class PostgresClusterInvalidSpecIT extends OperatorOnEnvtest {
       assertThat(warnings).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("demo-pods"));
       Await.until("retries", () -> op.retries() >= retries + 2);
       assertThat(op.terminalErrors()).isEqualTo(terminal);
-      assertThat(op.managedChildren().get("Secret")).containsExactly("demo-credentials");
+      assertThat(op.managedChildren().get("Secret")).containsExactly("demo-ca", "demo-credentials",
+          "demo-internal-credentials", "demo-server-tls");
     }
     op.awaitReconciled("demo");
     assertThat(op.managedChildren().get("Service")).containsExactly("demo-pods", "demo-rw");
@@ -224,5 +229,31 @@ class PostgresClusterInvalidSpecIT extends OperatorOnEnvtest {
     assertThatThrownBy(write::run).isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void aDamagedCaSecretIsReportedAndDeletingItIssuesANewCaAndCertificate() throws Exception {
+    op = OperatorHarness.start("pgc-ca", Duration.ZERO);
+    op.create(Clusters.minimalToCreate("demo"));
+    op.awaitReconciled("demo");
+    String firstCa = CredentialsSecret.value(op.secret("demo-credentials"), CredentialsSecret.CA_CERT);
+
+    op.client.secrets().inNamespace(op.namespace).withName("demo-ca").edit(secret -> {
+      secret.getData().put(ClusterTls.CA_KEY, java.util.Base64.getEncoder().encodeToString("not a key".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return secret;
+    });
+    PostgresCluster failing = op.awaitCondition("demo", Conditions.RECONCILED, Conditions.FALSE,
+        ClusterStatus.REASON_RECONCILE_ERROR);
+    assertThat(Conditions.find(failing.getStatus().getConditions(), Conditions.RECONCILED).orElseThrow().getMessage())
+        .contains("demo-ca holds no usable CA", "delete it");
+    op.await("a ReconcileError event", () -> op.events("demo", "Warning", "ReconcileError"), e -> !e.isEmpty());
+
+    op.client.secrets().inNamespace(op.namespace).withName("demo-ca").delete();
+    op.await("a new CA in the application's Secret", () -> op.secret("demo-credentials"),
+        s -> !firstCa.equals(CredentialsSecret.value(s, CredentialsSecret.CA_CERT)));
+    op.awaitReconciled("demo");
+    CertificateAuthority renewed = ClusterTls.authority(op.secret("demo-ca"));
+    assertThat(ClusterTls.current(op.cluster("demo"), op.secret("demo-server-tls"), renewed, Instant.now()))
+        .as("the server certificate is reissued by the new CA").isPresent();
   }
 }

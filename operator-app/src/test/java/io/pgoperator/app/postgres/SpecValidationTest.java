@@ -35,8 +35,8 @@ class SpecValidationTest {
   void newClustersCannotTakePostgresqlsOwnRoleAndDatabaseNames() {
     PostgresCluster named = Clusters.minimal("postgres");
     assertThat(SpecValidation.problems(named, null)).containsExactly(
-        "the owner 'postgres' is reserved (postgres is the superuser, replicator replicates, pg_* belong to"
-            + " PostgreSQL), and it is the default for a cluster of this name; set spec.owner to another name",
+        "the owner 'postgres' is reserved (postgres is the superuser, replicator replicates, pgoperator is the"
+            + " operator's, pg_* belong to PostgreSQL), and it is the default for a cluster of this name; set spec.owner to another name",
         "the database 'postgres' exists in every PostgreSQL cluster already (the default for a cluster of"
             + " this name); set spec.database to another name");
 
@@ -45,6 +45,9 @@ class SpecValidationTest {
     explicit.getSpec().setDatabase("template1");
     assertThat(SpecValidation.problems(explicit, null)).hasSize(2)
         .allSatisfy(problem -> assertThat(problem).doesNotContain("default"));
+    explicit.getSpec().setOwner("pgoperator");
+    explicit.getSpec().setDatabase("shop");
+    assertThat(SpecValidation.problems(explicit, null)).singleElement().asString().startsWith("the owner 'pgoperator'");
     explicit.getSpec().setOwner("pg_monitor");
     explicit.getSpec().setDatabase("shop");
     assertThat(SpecValidation.problems(explicit, null)).singleElement().asString().startsWith("the owner 'pg_monitor'");

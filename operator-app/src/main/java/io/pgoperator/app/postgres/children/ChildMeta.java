@@ -23,6 +23,7 @@ public final class ChildMeta {
   public static final String COMPONENT_DATABASE = "database";
   public static final String COMPONENT_CREDENTIALS = "credentials";
   public static final String COMPONENT_CONFIG = "config";
+  public static final String COMPONENT_TLS = "tls";
   public static final String COMPONENT_STATE = "state";
 
   /** Set by the StatefulSet controller on each pod; the only per-ordinal pod label. */

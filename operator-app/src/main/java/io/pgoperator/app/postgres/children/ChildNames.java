@@ -13,6 +13,11 @@ public final class ChildNames {
   public static final String REPLICATION_USER = "replicator";
   /** initdb's superuser: no password, admitted only on the pod's local socket. */
   public static final String SUPERUSER = "postgres";
+  /**
+   * The operator's own role: reads replication state (pg_monitor) and manages replication slots
+   * (the REPLICATION attribute), admitted over TLS to the database {@code postgres} only.
+   */
+  public static final String OPERATOR_USER = "pgoperator";
 
   private static final Pattern IDENTIFIER = Pattern.compile(PostgresClusterSpec.IDENTIFIER_PATTERN);
 
@@ -34,6 +39,21 @@ public final class ChildNames {
 
   public static String credentialsSecret(String cluster) {
     return cluster + "-credentials";
+  }
+
+  /** The replication role's and the operator role's passwords: for the operator and the pods only. */
+  public static String internalSecret(String cluster) {
+    return cluster + "-internal-credentials";
+  }
+
+  /** The cluster's certificate authority, key included: read by the operator only. */
+  public static String caSecret(String cluster) {
+    return cluster + "-ca";
+  }
+
+  /** The instances' server certificate and key, issued by the cluster's CA, mounted into the pods. */
+  public static String serverTlsSecret(String cluster) {
+    return cluster + "-server-tls";
   }
 
   public static String configMap(String cluster) {

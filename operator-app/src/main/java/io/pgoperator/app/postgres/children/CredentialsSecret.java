@@ -9,11 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Secret {@code <cluster>-credentials}: what applications need to connect, plus the
- * replication password the standbys use.
+ * The Secret {@code <cluster>-credentials}: what applications need to connect, over TLS with the
+ * server's identity verified: the application owner's login, the primary's address, a URI with
+ * {@code sslmode=verify-full}, and the cluster CA's certificate ({@code ca.crt}; libpq looks for
+ * it at {@code ~/.postgresql/root.crt}). Nothing else: the replication and operator roles'
+ * passwords live in {@link InternalCredentials}.
  *
  * <p>Build it only when the Secret does not exist. The passwords are baked into the data
- * directory at initialisation, so regenerating them would lock everyone out.
+ * directory at initialisation, so regenerating them would lock everyone out. The CA certificate
+ * is kept current with {@link #caOnly}.
  */
 public final class CredentialsSecret {
 
@@ -23,13 +27,20 @@ public final class CredentialsSecret {
   public static final String HOST = "host";
   public static final String PORT = "port";
   public static final String URI = "uri";
-  public static final String REPLICATION_USERNAME = "replication-username";
-  public static final String REPLICATION_PASSWORD = "replication-password";
+  public static final String SSLMODE = "sslmode";
+  public static final String CA_CERT = "ca.crt";
+  /** Clients verify the server's certificate and its name. */
+  public static final String VERIFY_FULL = "verify-full";
+  /**
+   * Where Secrets of clusters made before {@link InternalCredentials} existed hold the
+   * replication password; it moves there and stays here too (applications may read the keys).
+   */
+  static final String LEGACY_REPLICATION_PASSWORD = "replication-password";
 
   private CredentialsSecret() {
   }
 
-  public static Secret build(PostgresCluster cluster, Passwords passwords) {
+  public static Secret build(PostgresCluster cluster, Passwords passwords, String caCertificatePem) {
     String name = cluster.getMetadata().getName();
     String owner = ChildNames.owner(cluster);
     String database = ChildNames.database(cluster);
@@ -44,16 +55,30 @@ public final class CredentialsSecret {
     plain.put(PORT, Integer.toString(ChildNames.PORT));
     // The password alphabet is URL-safe, so no percent-encoding is needed.
     plain.put(URI, "postgresql://" + owner + ":" + password + "@" + host + ":" + ChildNames.PORT
-        + "/" + database);
-    plain.put(REPLICATION_USERNAME, ChildNames.REPLICATION_USER);
-    plain.put(REPLICATION_PASSWORD, passwords.next());
+        + "/" + database + "?sslmode=" + VERIFY_FULL);
+    plain.put(SSLMODE, VERIFY_FULL);
+    plain.put(CA_CERT, caCertificatePem);
+    return secret(cluster, plain);
+  }
 
+  /**
+   * The part of the Secret that follows the cluster's CA: the certificate and the sslmode that
+   * uses it. Laid over an existing Secret (one made before TLS, too), it leaves the rest alone.
+   */
+  public static Secret caOnly(PostgresCluster cluster, String caCertificatePem) {
+    Map<String, String> plain = new LinkedHashMap<>();
+    plain.put(SSLMODE, VERIFY_FULL);
+    plain.put(CA_CERT, caCertificatePem);
+    return secret(cluster, plain);
+  }
+
+  private static Secret secret(PostgresCluster cluster, Map<String, String> plain) {
     // data rather than stringData: that is what a read returns, so comparisons stay simple.
     Map<String, String> data = new LinkedHashMap<>();
     plain.forEach((k, v) -> data.put(k, encode(v)));
     return new SecretBuilder()
-        .withMetadata(ChildMeta.metadata(cluster, ChildNames.credentialsSecret(name),
-            ChildMeta.COMPONENT_CREDENTIALS))
+        .withMetadata(ChildMeta.metadata(cluster,
+            ChildNames.credentialsSecret(cluster.getMetadata().getName()), ChildMeta.COMPONENT_CREDENTIALS))
         .withType("Opaque")
         .withData(data)
         .build();
@@ -68,7 +93,7 @@ public final class CredentialsSecret {
     return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
 
-  private static String encode(String value) {
+  static String encode(String value) {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 }

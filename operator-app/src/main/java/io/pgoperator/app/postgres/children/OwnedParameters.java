@@ -25,7 +25,9 @@ public final class OwnedParameters {
       // archiving and recovery are not offered yet; half-configured they stall WAL cleanup
       "archive_mode", "archive_command", "restore_command",
       // pg_hba.conf uses scram-sha-256 only; logs must reach stderr for kubectl logs
-      "password_encryption", "logging_collector");
+      "password_encryption", "logging_collector",
+      // TLS: always on, with the certificate the operator issues.
+      "ssl", "ssl_cert_file", "ssl_key_file");
 
   private static final Pattern NAME = Pattern.compile("^[a-z_][a-z0-9_.]*$");
 

@@ -29,6 +29,8 @@ final class PostgresContainers {
   static final String SCRIPTS_DIR = "/opt/pg-operator";
   /** The server's Unix socket, where the probes and the local superuser connect. */
   static final String SOCKET_DIR = "/var/run/postgresql";
+  /** The server certificate Secret's files (see {@link ClusterTls}). */
+  static final String TLS_DIR = "/etc/pg-operator/tls";
 
   private PostgresContainers() {
   }
@@ -36,6 +38,7 @@ final class PostgresContainers {
   static Container postgres(PostgresCluster cluster) {
     String name = cluster.getMetadata().getName();
     String secret = ChildNames.credentialsSecret(name);
+    String internal = ChildNames.internalSecret(name);
     return new ContainerBuilder()
         .withName(POSTGRES)
         .withImage(PostgresVersions.imageFor(cluster.getSpec()))
@@ -54,13 +57,16 @@ final class PostgresContainers {
             env("CONFIG_DIR", PostgresConfig.CONFIG_DIR),
             env("SOCKET_DIR", SOCKET_DIR),
             env("STATE_DIR", InitialisedState.DIR),
+            env("TLS_DIR", TLS_DIR),
             env("PRIMARY_HOST", ChildNames.readWriteService(name)),
             env("PRIMARY_PORT", Integer.toString(ChildNames.PORT)),
             secretEnv("APP_USER", secret, CredentialsSecret.USERNAME),
             secretEnv("APP_PASSWORD", secret, CredentialsSecret.PASSWORD),
             secretEnv("APP_DATABASE", secret, CredentialsSecret.DATABASE),
             env("REPLICATION_USER", ChildNames.REPLICATION_USER),
-            secretEnv("REPLICATION_PASSWORD", secret, CredentialsSecret.REPLICATION_PASSWORD),
+            secretEnv("REPLICATION_PASSWORD", internal, InternalCredentials.REPLICATION_PASSWORD),
+            env("OPERATOR_USER", ChildNames.OPERATOR_USER),
+            secretEnv("OPERATOR_PASSWORD", internal, InternalCredentials.OPERATOR_PASSWORD),
             env("MAX_STANDBY_LAG_BYTES", Long.toString(maxStandbyLagBytes(cluster))))
         .withResources(resources(cluster))
         .withVolumeMounts(
@@ -69,6 +75,7 @@ final class PostgresContainers {
             mount(PostgresStatefulSet.SCRIPTS_VOLUME, SCRIPTS_DIR),
             mount(PostgresStatefulSet.RUN_VOLUME, SOCKET_DIR),
             mount(PostgresStatefulSet.STATE_VOLUME, InitialisedState.DIR),
+            mount(PostgresStatefulSet.TLS_VOLUME, TLS_DIR),
             mount(PostgresStatefulSet.SHM_VOLUME, "/dev/shm"))
         // Startup covers initdb, cloning and crash recovery, during which the server refuses
         // connections; only then does liveness start counting. Ready means serving: a standby

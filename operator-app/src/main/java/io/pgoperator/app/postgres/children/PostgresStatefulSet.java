@@ -37,8 +37,14 @@ public final class PostgresStatefulSet {
   static final String SHM_VOLUME = "dshm";
   static final String RUN_VOLUME = "run";
   static final String STATE_VOLUME = "state";
+  static final String TLS_VOLUME = "tls";
 
   private PostgresStatefulSet() {
+  }
+
+  /** spec.maxStandbyLag in bytes: how far a standby may be behind and still be Ready. */
+  public static long maxStandbyLagBytes(PostgresCluster cluster) {
+    return PostgresContainers.maxStandbyLagBytes(cluster);
   }
 
   /** Uses {@link PostgresConfig#build} of the same cluster for the config hash. */
@@ -88,6 +94,9 @@ public final class PostgresStatefulSet {
             // Optional and outside the config hash: written once, it restarts nothing.
             new VolumeBuilder().withName(STATE_VOLUME).withNewConfigMap()
                 .withName(ChildNames.stateConfigMap(name)).withOptional(true).endConfigMap().build(),
+            // The server certificate; a rotated one reaches running pods in place (a reload).
+            new VolumeBuilder().withName(TLS_VOLUME).withNewSecret()
+                .withSecretName(ChildNames.serverTlsSecret(name)).withDefaultMode(0440).endSecret().build(),
             // The Unix socket's directory, whatever the image has there.
             new VolumeBuilder().withName(RUN_VOLUME).withNewEmptyDir().endEmptyDir().build(),
             // The container runtime's 64MB /dev/shm is too small for parallel queries.

@@ -18,10 +18,12 @@ final class Scripts {
    * PGDATA without {@code global/pg_control} is never trusted. Every standby streams through a
    * physical replication slot of its own on the primary, so one that was away catches up (up to
    * {@code max_slot_wal_keep_size}). Instance 0 never initialises a cluster that the operator
-   * recorded as initialised ({@link InitialisedState}). Expects POD_NAME, PGDATA, PGPORT,
-   * CONFIG_DIR, SOCKET_DIR, STATE_DIR,
-   * PRIMARY_HOST, PRIMARY_PORT, APP_USER, APP_PASSWORD, APP_DATABASE, REPLICATION_USER and
-   * REPLICATION_PASSWORD in the environment.
+   * recorded as initialised ({@link InitialisedState}). The server speaks TLS with the certificate
+   * mounted at TLS_DIR (copied beside the socket, where the key may be private to postgres), and
+   * standbys stream over TLS, verifying the primary's certificate and name. Expects POD_NAME,
+   * PGDATA, PGPORT, CONFIG_DIR, SOCKET_DIR, STATE_DIR, TLS_DIR, PRIMARY_HOST, PRIMARY_PORT,
+   * APP_USER, APP_PASSWORD, APP_DATABASE, REPLICATION_USER and REPLICATION_PASSWORD in the
+   * environment.
    */
   static final String INSTANCE = """
       #!/bin/bash
@@ -32,10 +34,21 @@ final class Scripts {
       ordinal="${POD_NAME##*-}"
       # This standby's replication slot on the primary: the pod name as a slot name may be written.
       slot="$(tr -- '-.' '__' <<< "$POD_NAME")"
-      primary="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$REPLICATION_USER connect_timeout=10"
+      tls="$SOCKET_DIR/tls"
+      # The replication password reaches libpq through a file: never on a command line or in PGDATA.
+      export PGPASSFILE="$SOCKET_DIR/replication.pgpass"
+      primary="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$REPLICATION_USER passfile=$PGPASSFILE"
+      primary+=" sslmode=verify-full sslrootcert=$tls/ca.crt connect_timeout=10"
 
       # A data directory is complete once it has its control file; pg_basebackup writes that last.
       complete() { [ -s "$1/global/pg_control" ]; }
+
+      # The server's certificate and key, private to this user (PostgreSQL insists on that for the
+      # key), and the CA that standbys verify the primary with. The probes repeat this on rotation.
+      install_tls() {
+        (umask 077 && mkdir -p "$tls" && for file in tls.crt tls.key ca.crt; do
+          cp "$TLS_DIR/$file" "$tls/$file.new" && mv "$tls/$file.new" "$tls/$file"; done)
+      }
 
       # Moves an incomplete PGDATA out of the way (kept once, for a human to look at).
       set_aside_incomplete() {
@@ -91,10 +104,9 @@ final class Scripts {
         done
         rm -rf "$work"
         # A slot of an earlier attempt, or of an earlier life of this pod, holds WAL for nothing.
-        PGPASSWORD="$REPLICATION_PASSWORD" pg_receivewal --drop-slot --slot="$slot" --no-password \\
-          --dbname="$primary" 2>/dev/null || true
+        pg_receivewal --drop-slot --slot="$slot" --no-password --dbname="$primary" 2>/dev/null || true
         log "cloning the primary into $work (replication slot $slot)"
-        PGPASSWORD="$REPLICATION_PASSWORD" pg_basebackup --pgdata="$work" --write-recovery-conf \\
+        pg_basebackup --pgdata="$work" --write-recovery-conf \\
           --wal-method=stream --checkpoint=fast --no-password --create-slot --slot="$slot" \\
           --dbname="$primary application_name=$POD_NAME"
         set_aside_incomplete
@@ -102,16 +114,18 @@ final class Scripts {
         log "cloned; starting as a hot standby of $PRIMARY_HOST"
       }
 
-      # A standby cloned before slots were used gets one; a slot dropped on the primary (by hand, or
-      # invalidated past max_slot_wal_keep_size) is made anew. Neither stops a start: a standby that
-      # cannot stream is simply not Ready (see the probe).
-      ensure_slot() {
+      # Every start of a standby writes how it reaches the primary afresh (address, TLS, its slot),
+      # so a standby cloned by an earlier version streams as this one does. A slot dropped on the
+      # primary (by hand, or invalidated past max_slot_wal_keep_size) is made anew. Nothing here
+      # stops a start: a standby that cannot stream is simply not Ready (see the probe).
+      configure_standby() {
         [ -f "$PGDATA/standby.signal" ] || return 0
-        if ! grep -q "^primary_slot_name" "$PGDATA/postgresql.auto.conf" 2>/dev/null; then
-          echo "primary_slot_name = '$slot'" >> "$PGDATA/postgresql.auto.conf"
-        fi
-        PGPASSWORD="$REPLICATION_PASSWORD" pg_receivewal --create-slot --if-not-exists --slot="$slot" \\
-          --no-password --dbname="$primary" 2>/dev/null ||
+        local auto="$PGDATA/postgresql.auto.conf"
+        touch "$auto"
+        sed -i -e '/^primary_conninfo[ =]/d' -e '/^primary_slot_name[ =]/d' "$auto"
+        echo "primary_conninfo = '$primary application_name=$POD_NAME'" >> "$auto"
+        echo "primary_slot_name = '$slot'" >> "$auto"
+        pg_receivewal --create-slot --if-not-exists --slot="$slot" --no-password --dbname="$primary" 2>/dev/null ||
           log "could not make sure replication slot $slot exists on $PRIMARY_HOST; starting anyway" >&2
       }
 
@@ -161,6 +175,8 @@ final class Scripts {
         exit 1
       }
 
+      (umask 077 && echo "*:*:*:$REPLICATION_USER:$REPLICATION_PASSWORD" > "$PGPASSFILE")
+      install_tls
       if ! complete "$PGDATA"; then
         if [ "$ordinal" = "0" ] && [ "$(cat "$STATE_DIR/initialised" 2>/dev/null)" = "true" ]; then
           refuse_to_replace
@@ -173,16 +189,21 @@ final class Scripts {
       rm -rf "$PGDATA.initdb" "$PGDATA.clone"
       extra=()
       standby_floor
-      ensure_slot
+      configure_standby
       slot_wal_bound
       # What the server starts with; the probes reload it when the mounted files change.
-      cat "$CONFIG_DIR/postgresql.conf" "$CONFIG_DIR/pg_hba.conf" | cksum > "$SOCKET_DIR/applied-config"
+      cat "$CONFIG_DIR/postgresql.conf" "$CONFIG_DIR/pg_hba.conf" "$TLS_DIR/tls.crt" "$TLS_DIR/tls.key" \\
+        "$TLS_DIR/ca.crt" | cksum > "$SOCKET_DIR/applied-config"
       exec postgres -D "$PGDATA" -p "$PGPORT" -c config_file="$CONFIG_DIR/postgresql.conf" \\
-        -c hba_file="$CONFIG_DIR/pg_hba.conf" -c unix_socket_directories="$SOCKET_DIR" "${extra[@]}"
+        -c hba_file="$CONFIG_DIR/pg_hba.conf" -c unix_socket_directories="$SOCKET_DIR" \\
+        -c ssl=on -c ssl_cert_file="$tls/tls.crt" -c ssl_key_file="$tls/tls.key" "${extra[@]}"
       """;
 
   /**
-   * The probes. Both first reload the configuration when the mounted files changed.
+   * The probes. Both first reload the configuration when the mounted files changed (a rotated
+   * certificate too), and on the primary make sure the operator's role exists with the password
+   * of OPERATOR_USER/OPERATOR_PASSWORD (a cluster initialised by an earlier version gets it here;
+   * it is the one role the probes write, and only when that pair changed).
    * {@code live}: the server accepts connections. {@code ready}: live, and on a
    * standby also streaming from the primary, heard from within the last minute, with all but
    * MAX_STANDBY_LAG_BYTES of the primary's current WAL replayed; a standby that cannot stream
@@ -197,19 +218,39 @@ final class Scripts {
         echo "not accepting connections"
         exit 1
       fi
-      # The kubelet updates the mounted ConfigMap in place; settings that need no restart (the pod
-      # template carries a hash of those that do) take effect with a reload.
-      current="$(cat "$CONFIG_DIR/postgresql.conf" "$CONFIG_DIR/pg_hba.conf" | cksum)"
+      # The kubelet updates the mounted ConfigMap and Secret in place; settings that need no restart
+      # (the pod template carries a hash of those that do) and a new certificate take effect with a
+      # reload.
+      tls="$SOCKET_DIR/tls"
+      current="$(cat "$CONFIG_DIR/postgresql.conf" "$CONFIG_DIR/pg_hba.conf" "$TLS_DIR/tls.crt" \\
+        "$TLS_DIR/tls.key" "$TLS_DIR/ca.crt" | cksum)"
       if [ "$current" != "$(cat "$SOCKET_DIR/applied-config" 2>/dev/null)" ] \\
+          && (umask 077 && for file in tls.crt tls.key ca.crt; do
+                cp "$TLS_DIR/$file" "$tls/$file.new" && mv "$tls/$file.new" "$tls/$file"; done) \\
           && pg_ctl reload --pgdata="$PGDATA" --silent; then
         echo "$current" > "$SOCKET_DIR/applied-config"
+      fi
+      if [ ! -f "$PGDATA/standby.signal" ]; then
+        role="$(printf '%s:%s' "$OPERATOR_USER" "$OPERATOR_PASSWORD" | cksum)"
+        if [ "$role" != "$(cat "$SOCKET_DIR/applied-operator-role" 2>/dev/null)" ] \\
+            && psql --host="$SOCKET_DIR" --port="$PGPORT" --username=postgres --dbname=postgres --no-psqlrc \\
+              --quiet -v ON_ERROR_STOP=1 --set=op="$OPERATOR_USER" --set=op_password="$OPERATOR_PASSWORD" \\
+              >/dev/null 2>&1 <<'EOSQL'
+      SELECT format('CREATE ROLE %I', :'op') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'op')
+      \\gexec
+      ALTER ROLE :"op" WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'op_password';
+      GRANT pg_monitor TO :"op";
+      EOSQL
+        then
+          echo "$role" > "$SOCKET_DIR/applied-operator-role"
+        fi
       fi
       if [ "${1:-}" != "ready" ] || [ ! -f "$PGDATA/standby.signal" ]; then
         exit 0
       fi
       # The primary's own position: a standby that has just reconnected knows no fresher one.
       if ! primary_lsn="$(PGPASSWORD="$APP_PASSWORD" psql --no-psqlrc --quiet --tuples-only --no-align \\
-          --dbname="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$APP_USER dbname=$APP_DATABASE connect_timeout=3" \\
+          --dbname="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$APP_USER dbname=$APP_DATABASE connect_timeout=3 sslmode=verify-full sslrootcert=$tls/ca.crt" \\
           --command="SELECT pg_current_wal_lsn()" 2>&1)"; then
         echo "standby not ready: cannot reach the primary at $PRIMARY_HOST:$PRIMARY_PORT: $primary_lsn"
         exit 1

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import java.util.ArrayList;
 import java.util.List;
+import io.pgoperator.app.postgres.tls.CertificateAuthority;
+import java.time.Instant;
 import java.util.Random;
 import io.pgoperator.runtime.testing.Envtest;
 import io.pgoperator.runtime.testing.EnvtestBinaries;
@@ -46,7 +48,11 @@ class ChildrenAcceptedByApiServerIT {
     PostgresCluster cluster = client.resource(template).inNamespace(namespace).create();
 
     List<HasMetadata> children = new ArrayList<>();
-    children.add(CredentialsSecret.build(cluster, new Passwords(new Random(3))));
+    CertificateAuthority authority = ClusterTls.newAuthority(cluster, Instant.now());
+    children.add(ClusterTls.caSecret(cluster, authority));
+    children.add(ClusterTls.serverSecret(cluster, authority, ClusterTls.issue(cluster, authority, Instant.now())));
+    children.add(CredentialsSecret.build(cluster, new Passwords(new Random(3)), authority.certificatePem()));
+    children.add(InternalCredentials.build(cluster, new Passwords(new Random(4)), null));
     children.add(PostgresConfig.build(cluster));
     children.addAll(ClusterServices.all(cluster));
     children.add(PostgresStatefulSet.build(cluster));
@@ -58,7 +64,7 @@ class ChildrenAcceptedByApiServerIT {
       assertThat(created.getMetadata().getOwnerReferences()).singleElement()
           .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(cluster.getMetadata().getUid()));
     }
-    assertThat(children).extracting(HasMetadata::getKind).containsExactly("Secret", "ConfigMap",
+    assertThat(children).extracting(HasMetadata::getKind).containsExactly("Secret", "Secret", "Secret", "Secret", "ConfigMap",
         "Service", "Service", "Service", "StatefulSet", "PodDisruptionBudget");
 
     StatefulSet stored = client.apps().statefulSets().inNamespace(namespace).withName("orders").get();

@@ -62,26 +62,28 @@ class PostgresConfigTest {
   }
 
   @Test
-  void hbaAdmitsTheSuperuserLocallyOnlyAndTheReplicationRoleOnlyForReplication() {
-    String hba = PostgresConfig.pgHbaConf("orders_app");
-    assertThat(hba.lines().filter(l -> !l.startsWith("#")).map(l -> l.split("\\s+")).toList())
-        .extracting(f -> String.join(" ", f))
-        .containsExactly(
-            "local all all trust",
-            "host all postgres 0.0.0.0/0 reject",
-            "host all postgres ::/0 reject",
-            "host replication postgres 0.0.0.0/0 reject",
-            "host replication postgres ::/0 reject",
-            "host replication replicator 0.0.0.0/0 scram-sha-256",
-            "host replication replicator ::/0 scram-sha-256",
-            "host all all 0.0.0.0/0 scram-sha-256",
-            "host all all ::/0 scram-sha-256");
+  void hbaAdmitsTlsOnlyTheSuperuserLocallyTheReplicationRoleForReplicationAndTheOperatorToPostgres() {
+    assertThat(rules(PostgresConfig.pgHbaConf("orders_app"))).containsExactly(
+        "local all all trust",
+        "hostnossl all all all reject",
+        "host all postgres all reject",
+        "hostssl replication replicator all scram-sha-256",
+        "host replication all all reject",
+        "host all replicator all reject",
+        "hostssl postgres pgoperator all scram-sha-256",
+        "host all pgoperator all reject",
+        "hostssl all all all scram-sha-256");
   }
 
   @Test
-  void aClusterWhoseOwnerIsTheSuperuserFromBeforeTheInstanceScriptKeepsItsNetworkLogin() {
-    assertThat(PostgresConfig.pgHbaConf("postgres")).doesNotContain("reject")
-        .contains("host    all          all         0.0.0.0/0    scram-sha-256");
+  void aClusterWhoseOwnerIsTheSuperuserFromBeforeTheInstanceScriptKeepsItsNetworkLoginOverTls() {
+    assertThat(rules(PostgresConfig.pgHbaConf("postgres")))
+        .doesNotContain("host all postgres all reject")
+        .contains("hostnossl all all all reject", "hostssl all all all scram-sha-256");
+  }
+
+  private static List<String> rules(String hba) {
+    return hba.lines().filter(l -> !l.startsWith("#")).map(l -> String.join(" ", l.split("\\s+"))).toList();
   }
 
   @Test

@@ -69,6 +69,7 @@ class PostgresStatefulSetTest {
         entry("scripts", "/opt/pg-operator"),
         entry("run", "/var/run/postgresql"),
         entry("state", "/etc/pg-operator-state"),
+        entry("tls", "/etc/pg-operator/tls"),
         entry("dshm", "/dev/shm"));
   }
 
@@ -78,17 +79,20 @@ class PostgresStatefulSetTest {
         entry("APP_USER", "orders-credentials/username"),
         entry("APP_PASSWORD", "orders-credentials/password"),
         entry("APP_DATABASE", "orders-credentials/database"),
-        entry("REPLICATION_PASSWORD", "orders-credentials/replication-password"));
+        entry("REPLICATION_PASSWORD", "orders-internal-credentials/replication-password"),
+        entry("OPERATOR_PASSWORD", "orders-internal-credentials/operator-password"));
     assertThat(plainEnv(postgres)).containsOnly(
         entry("PGDATA", "/var/lib/postgresql/data/pgdata"),
         entry("PGPORT", "5432"),
         entry("CONFIG_DIR", "/etc/postgresql"),
         entry("SOCKET_DIR", "/var/run/postgresql"),
         entry("STATE_DIR", "/etc/pg-operator-state"),
+        entry("TLS_DIR", "/etc/pg-operator/tls"),
         entry("MAX_STANDBY_LAG_BYTES", "16777216"),
         entry("PRIMARY_HOST", "orders-rw"),
         entry("PRIMARY_PORT", "5432"),
-        entry("REPLICATION_USER", "replicator"));
+        entry("REPLICATION_USER", "replicator"),
+        entry("OPERATOR_USER", "pgoperator"));
     assertThat(postgres.getEnv()).filteredOn(e -> e.getName().equals("POD_NAME")).singleElement()
         .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name"));
   }

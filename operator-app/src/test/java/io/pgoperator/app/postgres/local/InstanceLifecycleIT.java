@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.Clusters;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
+import io.pgoperator.app.postgres.children.ChildNames;
+import io.pgoperator.app.postgres.children.ClusterTls;
 import io.pgoperator.app.postgres.children.InitialisedState;
+import io.pgoperator.app.postgres.children.InternalCredentials;
+import io.pgoperator.app.postgres.tls.ServerCertificate;
 import io.pgoperator.runtime.testing.Await;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +102,7 @@ class InstanceLifecycleIT {
     Psql superuserOverNetwork = new Psql(binaries, pods.port(0), "postgres", "", "postgres");
     assertThat(superuserOverNetwork.run("SELECT 1").output()).contains("pg_hba.conf rejects connection");
     Psql replicatorAsUser = new Psql(binaries, pods.port(0), "replicator",
-        CredentialsSecret.value(pods.secret(), CredentialsSecret.REPLICATION_PASSWORD), "demo");
+        CredentialsSecret.value(pods.internalSecret(), InternalCredentials.REPLICATION_PASSWORD), "demo");
     assertThat(replicatorAsUser.run("SELECT 1").succeeded()).as("the replication role queries nothing").isFalse();
   }
 
@@ -256,12 +262,88 @@ class InstanceLifecycleIT {
     PostgresCluster tuned = Clusters.minimal("demo");
     tuned.getSpec().setParameters(Map.of("work_mem", "16MB"));
     pods.render(tuned);
-    pods.refreshConfigMaps(0);
+    pods.refreshVolumes(0);
     assertThat(pods.liveness(0).passed()).isTrue();
 
     Await.until("work_mem is 16MB after the probe's reload", START,
         () -> "16MB".equals(pods.superuser(0).run("SHOW work_mem").output().strip()));
     assertThat(pods.superuser(0).value("SELECT pg_postmaster_start_time()")).as("no restart").isEqualTo(startedAt);
+  }
+
+  @Test
+  void clientsAndStandbysSpeakTlsOnlyAndVerifyTheServer() throws Exception {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    pods = new LocalPods(Clusters.full("orders"), binaries);
+    pods.start(0);
+    Psql app = awaitApplication(binaries, 0);
+    Path ca = Files.writeString(Files.createTempFile("ca-", ".crt"), CredentialsSecret.value(pods.secret(), CredentialsSecret.CA_CERT));
+    try {
+      Psql.Result plaintext = app.run("SELECT 1", List.of("sslmode=disable"));
+      assertThat(plaintext.succeeded()).isFalse();
+      assertThat(plaintext.output()).contains("pg_hba.conf rejects connection", "no encryption");
+      for (String host : List.of("127.0.0.1", "localhost")) {
+        Psql verified = new Psql(binaries, host, pods.port(0), app.user(), app.password(), app.database());
+        assertThat(verified.run("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            List.of("sslmode=verify-full", "sslrootcert=" + ca)).value()).as("verify-full to " + host).isEqualTo("t");
+      }
+      Path otherCa = Files.writeString(Files.createTempFile("other-ca-", ".crt"),
+          ClusterTls.newAuthority(Clusters.full("orders"), Instant.now()).certificatePem());
+      Psql.Result impostor = app.run("SELECT 1", List.of("sslmode=verify-full", "sslrootcert=" + otherCa));
+      assertThat(impostor.succeeded()).as("a server certificate from another CA is refused").isFalse();
+      assertThat(impostor.output()).contains("certificate verify failed");
+      Files.delete(otherCa);
+
+      pods.start(1);
+      awaitStreaming(pods.superuser(0), "orders-1");
+      assertThat(pods.superuser(0).value("SELECT ssl FROM pg_stat_ssl JOIN pg_stat_replication USING (pid)"))
+          .as("the standby streams over TLS").isEqualTo("t");
+      assertThat(pods.superuser(1).value("SHOW primary_conninfo")).contains("sslmode=verify-full")
+          .doesNotContain(CredentialsSecret.value(pods.internalSecret(), InternalCredentials.REPLICATION_PASSWORD));
+    } finally {
+      Files.delete(ca);
+    }
+  }
+
+  @Test
+  void aRenewedCertificateIsServedAfterAReloadWithoutARestart() {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    PostgresCluster cluster = Clusters.minimal("demo");
+    pods = new LocalPods(cluster, binaries);
+    pods.start(0);
+    awaitApplication(binaries, 0);
+    String startedAt = pods.superuser(0).value("SELECT pg_postmaster_start_time()");
+    BigInteger first = ServedCertificate.of(pods.port(0)).getSerialNumber();
+
+    ServerCertificate renewed = ClusterTls.issue(cluster, pods.authority(), Instant.now());
+    pods.put(ClusterTls.serverSecret(cluster, pods.authority(), renewed));
+    pods.refreshVolumes(0);
+    assertThat(pods.liveness(0).passed()).isTrue();
+
+    Await.until("the renewed certificate is served", START,
+        () -> ServedCertificate.of(pods.port(0)).getSerialNumber().equals(renewed.certificate().getSerialNumber()));
+    assertThat(renewed.certificate().getSerialNumber()).isNotEqualTo(first);
+    assertThat(pods.superuser(0).value("SELECT pg_postmaster_start_time()")).as("no restart").isEqualTo(startedAt);
+  }
+
+  @Test
+  void theOperatorRoleMonitorsAndManagesSlotsButReadsNoApplicationData() {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    pods = new LocalPods(Clusters.minimal("demo"), binaries);
+    pods.start(0);
+    Psql app = awaitApplication(binaries, 0);
+    app.value("CREATE TABLE secrets (body text); INSERT INTO secrets VALUES ('s3cret')");
+    String password = CredentialsSecret.value(pods.internalSecret(), InternalCredentials.OPERATOR_PASSWORD);
+    Psql operator = new Psql(binaries, pods.port(0), ChildNames.OPERATOR_USER, password, "postgres");
+    // The startup and liveness probes make the role; the kubelet runs them every few seconds.
+    Await.until("the operator's role can log in", START, () -> pods.liveness(0).passed() && operator.run("SELECT 1").succeeded());
+
+    assertThat(operator.value("SELECT pg_has_role(current_user, 'pg_monitor', 'USAGE')")).isEqualTo("t");
+    assertThat(operator.value("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).isEqualTo("f");
+    operator.value("SELECT pg_create_physical_replication_slot('scratch')");
+    operator.value("SELECT pg_drop_replication_slot('scratch')");
+    Psql intoApplication = new Psql(binaries, pods.port(0), ChildNames.OPERATOR_USER, password, "demo");
+    assertThat(intoApplication.run("SELECT body FROM secrets").output()).contains("pg_hba.conf rejects connection");
+    assertThat(operator.run("COPY (SELECT 1) TO PROGRAM 'id'").output()).contains("permission denied");
   }
 
   private static void awaitStreaming(Psql primarySuperuser, String standby) {

@@ -8,8 +8,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.children.ChildNames;
+import io.pgoperator.app.postgres.children.ClusterTls;
+import io.pgoperator.app.postgres.children.InternalCredentials;
+import io.pgoperator.app.postgres.tls.CertificateAuthority;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
 import io.pgoperator.app.postgres.children.Passwords;
 import io.pgoperator.app.postgres.children.PostgresConfig;
@@ -21,6 +25,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,7 +49,9 @@ public final class LocalPods implements AutoCloseable {
   private final PostgresCluster cluster;
   private final PostgresBinaries binaries;
   private final Path root;
-  private final Secret secret;
+  /** The cluster's Secrets as the API server would hold them, by name. */
+  private final Map<String, Secret> secrets = new HashMap<>();
+  private final CertificateAuthority authority;
   private StatefulSet statefulSet;
   private ConfigMap configMap;
   private final Map<Integer, Integer> ports = new HashMap<>();
@@ -53,12 +60,54 @@ public final class LocalPods implements AutoCloseable {
   private final Map<String, ConfigMap> configMaps = new HashMap<>();
   private Integer primaryPortOverride;
 
+  /** The pods of {@code cluster} with children rendered here, as the operator would render them. */
   public LocalPods(PostgresCluster cluster, PostgresBinaries binaries) {
+    this(cluster, binaries, ClusterTls.newAuthority(cluster, Instant.now()));
+    put(CredentialsSecret.build(cluster, Passwords.secure(), authority.certificatePem()));
+    put(InternalCredentials.build(cluster, Passwords.secure(), null));
+    put(ClusterTls.serverSecret(cluster, authority, ClusterTls.issue(cluster, authority, Instant.now())));
+  }
+
+  /**
+   * The pods of {@code cluster} with the children the operator wrote to the API server: read them
+   * with {@link #sync} before starting a pod, as a kubelet reads what its pods reference.
+   */
+  public static LocalPods ofOperator(PostgresCluster cluster, PostgresBinaries binaries, KubernetesClient client) {
+    LocalPods pods = new LocalPods(cluster, binaries, null);
+    pods.sync(client);
+    return pods;
+  }
+
+  /** The StatefulSet, ConfigMaps and Secrets of the cluster as the API server holds them now. */
+  public synchronized void sync(KubernetesClient client) {
+    String namespace = cluster.getMetadata().getNamespace();
+    String name = cluster.getMetadata().getName();
+    StatefulSet written = client.apps().statefulSets().inNamespace(namespace).withName(ChildNames.statefulSet(name)).get();
+    ConfigMap config = client.configMaps().inNamespace(namespace).withName(ChildNames.configMap(name)).get();
+    if (written == null || config == null) {
+      throw new IllegalStateException("the operator has not written the StatefulSet and ConfigMap of " + name + " yet");
+    }
+    this.statefulSet = written;
+    this.configMap = config;
+    ConfigMap state = client.configMaps().inNamespace(namespace).withName(ChildNames.stateConfigMap(name)).get();
+    if (state != null) {
+      apply(state);
+    }
+    for (String secret : List.of(ChildNames.credentialsSecret(name), ChildNames.internalSecret(name),
+        ChildNames.serverTlsSecret(name))) {
+      Secret read = client.secrets().inNamespace(namespace).withName(secret).get();
+      if (read != null) {
+        put(read);
+      }
+    }
+  }
+
+  private LocalPods(PostgresCluster cluster, PostgresBinaries binaries, CertificateAuthority authority) {
     this.cluster = cluster;
     this.binaries = binaries;
     this.statefulSet = PostgresStatefulSet.build(cluster);
     this.configMap = PostgresConfig.build(cluster);
-    this.secret = CredentialsSecret.build(cluster, Passwords.secure());
+    this.authority = authority;
     try {
       this.root = Files.createTempDirectory("pg-pods-");
       Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -67,8 +116,23 @@ public final class LocalPods implements AutoCloseable {
     }
   }
 
+  /** The application's Secret, {@code <cluster>-credentials}. */
   public Secret secret() {
-    return secret;
+    return secrets.get(ChildNames.credentialsSecret(cluster.getMetadata().getName()));
+  }
+
+  /** The Secret the operator and the instances share, {@code <cluster>-internal-credentials}. */
+  public Secret internalSecret() {
+    return secrets.get(ChildNames.internalSecret(cluster.getMetadata().getName()));
+  }
+
+  public CertificateAuthority authority() {
+    return authority;
+  }
+
+  /** Puts a Secret on the "API server" (e.g. a reissued certificate): pods mount it from their next refresh. */
+  public synchronized void put(Secret secret) {
+    secrets.put(secret.getMetadata().getName(), secret);
   }
 
   /**
@@ -146,8 +210,8 @@ public final class LocalPods implements AutoCloseable {
     }
   }
 
-  /** The kubelet's periodic refresh of a running pod's mounted ConfigMaps (to what was last rendered). */
-  public synchronized void refreshConfigMaps(int ordinal) {
+  /** The kubelet's periodic refresh of a running pod's mounted ConfigMaps and Secrets (to what was last put). */
+  public synchronized void refreshVolumes(int ordinal) {
     mount(ordinal, container());
   }
 
@@ -275,6 +339,11 @@ public final class LocalPods implements AutoCloseable {
           Files.createDirectories(dir);
           project(volume, dir);
         }
+        if (volume != null && volume.getSecret() != null) {
+          deleteTree(dir);
+          Files.createDirectories(dir);
+          projectSecret(volume, dir);
+        }
         LocalUser.current().own(dir);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot mount " + mount.getName() + " of " + podName(ordinal), e);
@@ -305,6 +374,20 @@ public final class LocalPods implements AutoCloseable {
     }
   }
 
+  /** A Secret volume's files, every key, read-only to the pod's user (the kubelet's defaultMode). */
+  private void projectSecret(Volume volume, Path dir) throws IOException {
+    String name = volume.getSecret().getSecretName();
+    Secret source = secrets.get(name);
+    if (source == null) {
+      throw new IllegalStateException("Secret " + name + " is missing: the kubelet would not start the pod");
+    }
+    for (String key : source.getData().keySet()) {
+      Path file = dir.resolve(key);
+      Files.writeString(file, CredentialsSecret.value(source, key));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r-----"));
+    }
+  }
+
   private String value(EnvVar var, int ordinal, Map<String, Path> mounts) {
     if (var.getValueFrom() == null) {
       return local(var.getValue(), mounts);
@@ -316,8 +399,13 @@ public final class LocalPods implements AutoCloseable {
       }
       return podName(ordinal);
     }
+    String name = var.getValueFrom().getSecretKeyRef().getName();
     String key = var.getValueFrom().getSecretKeyRef().getKey();
-    return CredentialsSecret.value(secret, key);
+    Secret source = secrets.get(name);
+    if (source == null || CredentialsSecret.value(source, key) == null) {
+      throw new IllegalStateException("Secret " + name + " has no key " + key + ": the kubelet would not start the pod");
+    }
+    return CredentialsSecret.value(source, key);
   }
 
   /** A container path under a mount, as the path of the directory standing in for it. */
