@@ -248,17 +248,23 @@ final class Scripts {
       if [ "${1:-}" != "ready" ] || [ ! -f "$PGDATA/standby.signal" ]; then
         exit 0
       fi
-      # The primary's own position: a standby that has just reconnected knows no fresher one.
-      if ! primary_lsn="$(PGPASSWORD="$APP_PASSWORD" psql --no-psqlrc --quiet --tuples-only --no-align \\
+      # The primary's own position (a standby that has just reconnected knows no fresher one) and
+      # which database system it is.
+      if ! primary="$(PGPASSWORD="$APP_PASSWORD" psql --no-psqlrc --quiet --tuples-only --no-align --field-separator=' ' \\
           --dbname="host=$PRIMARY_HOST port=$PRIMARY_PORT user=$APP_USER dbname=$APP_DATABASE connect_timeout=3 sslmode=verify-full sslrootcert=$tls/ca.crt" \\
-          --command="SELECT pg_current_wal_lsn()" 2>&1)"; then
-        echo "standby not ready: cannot reach the primary at $PRIMARY_HOST:$PRIMARY_PORT: $primary_lsn"
+          --command="SELECT pg_current_wal_lsn(), system_identifier FROM pg_control_system()" 2>&1)"; then
+        echo "standby not ready: cannot reach the primary at $PRIMARY_HOST:$PRIMARY_PORT: $primary"
         exit 1
       fi
+      read -r primary_lsn primary_system <<< "$primary"
       verdict="$(psql --host="$SOCKET_DIR" --port="$PGPORT" --username=postgres --dbname=postgres \\
         --no-psqlrc --quiet --tuples-only --no-align --set=max_lag="$MAX_STANDBY_LAG_BYTES" \\
-        --set=primary_lsn="$primary_lsn" 2>&1 <<'EOSQL'
+        --set=primary_lsn="$primary_lsn" --set=primary_system="$primary_system" 2>&1 <<'EOSQL'
       SELECT CASE
+        WHEN (SELECT system_identifier::text FROM pg_control_system()) <> :'primary_system'
+          THEN 'it holds a copy of database system ' || (SELECT system_identifier FROM pg_control_system())
+            || ', the primary is ' || :'primary_system' || ': it cannot stream from it (restore the primary'
+            || '''s volume, or delete this instance''s volume claim and pod to clone it anew)'
         WHEN r.status IS DISTINCT FROM 'streaming'
           THEN 'not streaming from the primary (WAL receiver ' || coalesce(r.status, 'not running') || ')'
         WHEN r.last_msg_receipt_time < now() - interval '60 seconds'

@@ -251,6 +251,31 @@ class InstanceLifecycleIT {
   }
 
   @Test
+  void aStandbyOfAnotherDatabaseSystemIsNotReadyAndSaysWhy() {
+    PostgresBinaries binaries = PostgresBinaries.newest();
+    pods = new LocalPods(Clusters.full("orders"), binaries);
+    pods.start(0);
+    Psql app = awaitApplication(binaries, 0);
+    pods.start(1);
+    awaitStreaming(pods.superuser(0), "orders-1");
+    Await.until("orders-1 is Ready", START, () -> pods.readiness(1).passed());
+    String original = pods.superuser(1).value("SELECT system_identifier FROM pg_control_system()");
+
+    // A cluster from before the initialised record (or a record lost with it): instance 0 is made anew.
+    pods.kill(0);
+    pods.wipeDataVolume(0);
+    pods.start(0);
+    awaitApplication(binaries, 0);
+    String fresh = pods.superuser(0).value("SELECT system_identifier FROM pg_control_system()");
+    assertThat(fresh).isNotEqualTo(original);
+
+    LocalPods.ProbeResult probe = Await.value("orders-1 is not Ready", () -> pods.readiness(1), p -> !p.passed());
+    assertThat(probe.output()).contains("it holds a copy of database system " + original,
+        "the primary is " + fresh, "cannot stream from it");
+    assertThat(app.run("SELECT 1").succeeded()).isTrue();
+  }
+
+  @Test
   void aSettingThatNeedsNoRestartIsAppliedByAReload() {
     PostgresBinaries binaries = PostgresBinaries.newest();
     pods = new LocalPods(Clusters.minimal("demo"), binaries);
