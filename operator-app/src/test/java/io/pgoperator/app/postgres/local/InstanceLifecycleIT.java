@@ -98,6 +98,12 @@ class InstanceLifecycleIT {
     assertThat(shell.succeeded()).isFalse();
     assertThat(shell.output()).contains("permission denied");
     assertThat(app.run("SELECT pg_read_file('/proc/self/environ')").output()).contains("permission denied");
+    pods.superuser(0).value("CREATE TABLE public.audit (entry text); INSERT INTO public.audit VALUES ('kept from the app')");
+    Psql appInPostgres = new Psql(binaries, pods.port(0), app.user(), app.password(), "postgres");
+    assertThat(appInPostgres.run("SELECT entry FROM public.audit").output()).as("another role's table")
+        .contains("permission denied");
+    assertThat(app.run("SELECT rolpassword FROM pg_authid").output()).as("password hashes")
+        .contains("permission denied");
 
     Psql superuserOverNetwork = new Psql(binaries, pods.port(0), "postgres", "", "postgres");
     assertThat(superuserOverNetwork.run("SELECT 1").output()).contains("pg_hba.conf rejects connection");
