@@ -73,7 +73,7 @@ final class EmbeddedRun {
         .withIdentity("replica-" + (index + 1));
     return new RuntimeOptions(base.probeAddress().plusPort(10 * index), base.metricsAddress().plusPort(10 * index),
         Optional.of(election), base.watchNamespaces(), base.maxConcurrentReconciles(), base.syncPeriod(),
-        base.gracefulShutdownTimeout());
+        base.gracefulShutdownTimeout(), base.cacheSyncTimeout());
   }
 
   private static void readCommands(EmbeddedReplicas replicas) {

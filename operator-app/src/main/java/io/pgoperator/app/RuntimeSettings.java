@@ -18,7 +18,8 @@ final class RuntimeSettings {
         options.watchNamespaces(),
         options.maxConcurrentReconciles(),
         options.syncPeriod(),
-        options.gracefulShutdownTimeout());
+        options.gracefulShutdownTimeout(),
+        options.cacheSyncTimeout());
   }
 
   static Optional<LeaderElectionConfig> leaderElection(OperatorOptions options) {

@@ -10,6 +10,7 @@ import io.pgoperator.runtime.http.ProbeServer;
 import io.pgoperator.runtime.kube.KubeCalls;
 import io.pgoperator.runtime.kube.KubeClients;
 import io.pgoperator.runtime.leader.AlwaysLeader;
+import io.pgoperator.runtime.leader.LeaderElectionConfig;
 import io.pgoperator.runtime.leader.LeaseElector;
 import io.pgoperator.runtime.leader.Leadership;
 import io.pgoperator.runtime.metrics.MetricsSetup;
@@ -51,9 +52,12 @@ public final class OperatorRuntime {
   private ProbeServer probeServer;
   private MetricsServer metricsServer;
   private KubernetesClient client;
+  private KubernetesClient leaseClient;
   private KubeCalls calls;
   private Leadership leadership;
-  private String electorDeployment;
+  private volatile String electorDeployment;
+  private volatile boolean stopping;
+  private volatile boolean cacheSyncTimedOut;
   private Runnable onLostLeadershipExit = () -> {};
 
   private OperatorRuntime(RuntimeOptions options) {
@@ -100,8 +104,11 @@ public final class OperatorRuntime {
       client = KubeClients.create(vertx, kubeConfig);
       Clock clock = new VertxClock(vertx);
       LeaseElector elector = options.leaderElection()
-          .map(config -> LeaseElector.create(config, client, clock, metrics.registry())
-              .onLostLeadershipExit(() -> onLostLeadershipExit.run()))
+          .map(config -> {
+            leaseClient = KubeClients.createForLease(vertx, kubeConfig, config.leaseRequestTimeout());
+            return LeaseElector.create(config, client, leaseClient, clock, metrics.registry())
+                .onLostLeadershipExit(() -> onLostLeadershipExit.run());
+          })
           .orElse(null);
       if (elector == null) {
         leadership = new AlwaysLeader(clock);
@@ -110,7 +117,10 @@ public final class OperatorRuntime {
         leadership = elector;
         healthz.add("leader-election", elector::livenessCheck);
       }
-      calls = new KubeCalls(vertx, client, leadership, Math.max(4, 2 * options.maxConcurrentReconciles()));
+      Duration writeTimeout = options.leaderElection().map(LeaderElectionConfig::writeTimeout)
+          .orElse(LeaderElectionConfig.MAX_WRITE_TIMEOUT);
+      calls = new KubeCalls(vertx, client, kubeConfig, writeTimeout, leadership,
+          Math.max(4, 2 * options.maxConcurrentReconciles()));
       RuntimeContext context = new RuntimeContext(vertx, client, calls, leadership, metrics.registry(), options);
       controllers.addAll(setup.controllers(context));
       Future<Void> started = Future.succeededFuture();
@@ -120,12 +130,50 @@ public final class OperatorRuntime {
         started = started.compose(ignored -> deploy(controller));
       }
       if (elector != null) {
-        started = started.compose(ignored -> vertx.deployVerticle(elector)).map(id -> {
-          electorDeployment = id;
+        started = started.map(ignored -> {
+          competeOnceSynced(elector);
           return null;
         });
       }
       return started;
+    });
+  }
+
+  /**
+   * Leader election starts only once every controller's caches have synced: a leader with
+   * unsynced caches would hold the Lease and reconcile nothing (or act on a partial view). If they
+   * have not synced within {@link RuntimeOptions#cacheSyncTimeout()}, this replica never competes
+   * and {@code /healthz} fails, so the kubelet restarts it; the log says which informers.
+   */
+  private void competeOnceSynced(LeaseElector elector) {
+    long startedNanos = System.nanoTime();
+    long deadline = startedNanos + options.cacheSyncTimeout().toNanos();
+    healthz.add("cache-sync", HealthCheck.of(() -> !cacheSyncTimedOut,
+        "caches did not sync within --cache-sync-timeout (" + options.cacheSyncTimeout().toSeconds() + "s)"));
+    vertx.setPeriodic(50, id -> {
+      if (stopping) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      List<String> unsynced = controllers.stream().flatMap(c -> c.sources().stream())
+          .filter(source -> !source.hasSynced()).map(source -> source.name()).toList();
+      if (unsynced.isEmpty()) {
+        vertx.cancelTimer(id);
+        log.info("caches synced in {} ms: competing for leadership", (System.nanoTime() - startedNanos) / 1_000_000);
+        vertx.deployVerticle(elector).onSuccess(deployment -> {
+          if (stopping) {
+            vertx.undeploy(deployment);
+          } else {
+            electorDeployment = deployment;
+          }
+        }).onFailure(error -> log.error("leader election did not start", error));
+      } else if (System.nanoTime() - deadline > 0) {
+        vertx.cancelTimer(id);
+        cacheSyncTimedOut = true;
+        log.error("informers for {} did not sync within --cache-sync-timeout ({} s): not competing for leadership,"
+            + " /healthz fails so that this replica is restarted; check RBAC (list/watch) and that the CRDs are"
+            + " installed", unsynced, options.cacheSyncTimeout().toSeconds());
+      }
     });
   }
 
@@ -175,15 +223,25 @@ public final class OperatorRuntime {
   }
 
   private Future<Void> stop(boolean release) {
+    stopping = true;
     Duration bound = options.gracefulShutdownTimeout();
     // Half of the bound for in-flight reconciles, the rest for the release and closing.
     Duration drain = bound.dividedBy(2);
     log.info("shutting down: draining reconciles (up to {} ms), then {} leadership", drain.toMillis(),
         release ? "releasing" : "abandoning");
-    Future<Void> quiesced = Future.all(controllers.stream().map(c -> c.quiesce(drain)).toList()).mapEmpty();
-    return quiesced
-        .compose(v -> step(release ? "release leadership" : "abandon leadership", leadership == null
-            ? Future.succeededFuture() : release ? leadership.release() : leadership.abandon()))
+    Future<Boolean> drained = Future.all(controllers.stream().map(c -> c.quiesce(drain)).toList())
+        .map(all -> all.<Boolean>list().stream().allMatch(Boolean::booleanValue));
+    return drained
+        .compose(allDrained -> {
+          // A reconcile still running may still write (until its term ends): releasing now would let a
+          // standby lead while it does. Leave the Lease to expire instead.
+          boolean releasing = release && allDrained;
+          if (release && !allDrained) {
+            log.warn("reconciles still running after the drain: leaving the Lease to expire instead of releasing it");
+          }
+          return step(releasing ? "release leadership" : "abandon leadership", leadership == null
+              ? Future.succeededFuture() : releasing ? leadership.release() : leadership.abandon());
+        })
         .compose(v -> step("stop leader election",
             electorDeployment == null ? Future.succeededFuture() : vertx.undeploy(electorDeployment)))
         .transform(ignored -> step("stop controllers and servers", undeployAll()))
@@ -193,6 +251,9 @@ public final class OperatorRuntime {
           }
           if (client != null) {
             client.close();
+          }
+          if (leaseClient != null) {
+            leaseClient.close();
           }
           return step("close Vert.x", bounded(vertx.close(), VERTX_CLOSE_BOUND));
         })

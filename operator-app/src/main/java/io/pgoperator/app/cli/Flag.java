@@ -39,6 +39,9 @@ enum Flag {
       "Interval of periodic full resyncs; 0 disables them, otherwise at least 1s."),
   GRACEFUL_SHUTDOWN_TIMEOUT(Kind.VALUE, "<duration>", "30s",
       "How long shutdown waits for in-flight reconciles to finish."),
+  CACHE_SYNC_TIMEOUT(Kind.VALUE, "<duration>", "2m",
+      "How long the informer caches may take to sync; until they have, the replica does not compete"
+          + " for leadership, and after this /healthz fails."),
   KUBECONFIG(Kind.VALUE, "<path>", "$KUBECONFIG, else ~/.kube/config, else in-cluster config",
       "Path to a kubeconfig file; it must exist and be readable."),
   LOG_FORMAT(Kind.VALUE, "<text|json>", "text",

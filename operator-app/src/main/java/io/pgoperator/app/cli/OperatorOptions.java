@@ -38,6 +38,7 @@ public record OperatorOptions(
     List<String> watchNamespaces,
     Duration syncPeriod,
     Duration gracefulShutdownTimeout,
+    Duration cacheSyncTimeout,
     Optional<Path> kubeconfig,
     String logFormat,
     String logLevel,
@@ -60,6 +61,7 @@ public record OperatorOptions(
     watchNamespaces = List.copyOf(watchNamespaces);
     Objects.requireNonNull(syncPeriod, "syncPeriod");
     Objects.requireNonNull(gracefulShutdownTimeout, "gracefulShutdownTimeout");
+    Objects.requireNonNull(cacheSyncTimeout, "cacheSyncTimeout");
     Objects.requireNonNull(kubeconfig, "kubeconfig");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(logLevel, "logLevel");
@@ -117,6 +119,7 @@ public record OperatorOptions(
         "watch-namespace=" + (watchesAllNamespaces() ? "<all>" : String.join(",", watchNamespaces)),
         "sync-period=" + (periodicResync() ? GoDuration.format(syncPeriod) : "0(off)"),
         "graceful-shutdown-timeout=" + GoDuration.format(gracefulShutdownTimeout),
+        "cache-sync-timeout=" + GoDuration.format(cacheSyncTimeout),
         "kubeconfig=" + (embedded ? "<embedded API server>" : kubeconfig.map(Path::toString).orElse("<default>")),
         "log-format=" + logFormat,
         "log-level=" + logLevel,

@@ -1,6 +1,7 @@
 package io.pgoperator.app.cli;
 
 import io.pgoperator.runtime.http.BindAddress;
+import io.pgoperator.runtime.leader.LeaderElectionConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +68,7 @@ final class OptionsReader {
     Duration syncPeriod = syncPeriod();
     Duration shutdownTimeout = positiveDuration(Flag.GRACEFUL_SHUTDOWN_TIMEOUT,
         Duration.ofSeconds(30));
+    Duration cacheSyncTimeout = positiveDuration(Flag.CACHE_SYNC_TIMEOUT, Duration.ofMinutes(2));
     Optional<Path> kubeconfig = kubeconfig();
     String logFormat = oneOf(Flag.LOG_FORMAT, "text", LOG_FORMATS, "want text or json");
     String logLevel = oneOf(Flag.LOG_LEVEL, "info", LOG_LEVELS,
@@ -79,7 +81,7 @@ final class OptionsReader {
     return new OperatorOptions(leaderElect, leaderElectionId, leaderElectionNamespace,
         releaseOnCancel, exitOnLostLeadership, lease, renew, retry, probeAddress,
         metricsAddress, maxConcurrentReconciles, watchNamespaces, syncPeriod, shutdownTimeout,
-        kubeconfig, logFormat, logLevel, embedded, identity);
+        cacheSyncTimeout, kubeconfig, logFormat, logLevel, embedded, identity);
   }
 
   /** Flags that embedded mode decides itself: setting one is a mistake, not something to ignore. */
@@ -184,12 +186,22 @@ final class OptionsReader {
     return d;
   }
 
-  /** client-go's leader-election rules: leaseDuration > renewDeadline > 1.2 x retryPeriod. */
+  /**
+   * client-go's leader-election rules, leaseDuration > renewDeadline > 1.2 x retryPeriod, and room for a
+   * fenced write between the first two (see LeaderElectionConfig#writeTimeout).
+   */
   private void checkLeaseTiming(Duration lease, Duration renew, Duration retry) {
     if (lease.compareTo(renew) <= 0) {
       throw new UsageException("invalid leader election timing: --lease-duration ("
           + GoDuration.format(lease) + ") must be greater than --renew-deadline ("
           + GoDuration.format(renew) + ")");
+    }
+    Duration writeWindow = lease.minus(renew).minus(lease.dividedBy(50));
+    if (writeWindow.compareTo(LeaderElectionConfig.MIN_WRITE_TIMEOUT) < 0) {
+      throw new UsageException("invalid leader election timing: --lease-duration (" + GoDuration.format(lease)
+          + ") minus --renew-deadline (" + GoDuration.format(renew) + ") must leave a write at least "
+          + GoDuration.format(LeaderElectionConfig.MIN_WRITE_TIMEOUT) + " beyond a 2% clock allowance ("
+          + GoDuration.format(lease.dividedBy(50)) + ")");
     }
     Duration jittered = retry.multipliedBy(12).dividedBy(10);
     if (renew.compareTo(jittered) <= 0) {

@@ -94,7 +94,9 @@ final class ChildWriter {
           describe(actual), why);
       return Future.succeededFuture();
     }
-    return calls.write("delete " + describe(actual), client -> client.resource(actual).delete())
+    // Only the object as it was read: a late delete (sent in a term that has ended) of something
+    // the new leader has since recreated or changed conflicts instead of removing it.
+    return calls.write("delete " + describe(actual), client -> client.resource(actual).lockResourceVersion().delete())
         .recover(error -> Future.failedFuture(context("delete " + describe(actual), error)))
         .onSuccess(deleted -> recent.deleted(Request.of(owner), actual))
         .compose(deleted -> announce(owner, "Deleted", actual, " (" + why + ")"))

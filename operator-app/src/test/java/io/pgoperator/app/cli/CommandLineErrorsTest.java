@@ -200,6 +200,13 @@ class CommandLineErrorsTest {
   }
 
   @Test
+  void leaseDurationMustLeaveRoomForAFencedWrite() {
+    assertThat(errorFor("--lease-duration=2.6s", "--renew-deadline=2.5s", "--retry-period=2s"))
+        .isEqualTo("error: invalid leader election timing: --lease-duration (2.6s) minus --renew-deadline (2.5s)"
+            + " must leave a write at least 200ms beyond a 2% clock allowance (52ms)");
+  }
+
+  @Test
   void renewDeadlineMustExceedJitteredRetryPeriod() {
     assertThat(errorFor("--renew-deadline=12s", "--retry-period=10s"))
         .isEqualTo("error: invalid leader election timing: --renew-deadline (12s) must be greater"

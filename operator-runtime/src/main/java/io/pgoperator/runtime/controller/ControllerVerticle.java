@@ -32,7 +32,9 @@ import org.slf4j.MDC;
 
 /**
  * One controller: its sources, its work queue and its workers, all confined to this verticle's
- * context. Sources run from start to stop on every replica; workers take keys only while this
+ * context. Sources run from start to stop on every replica, so a standby's caches are warm; but
+ * only a leader queues work: a standby drops events (its cache has the state they carry), and at
+ * takeover every cached key is queued behind live events. Workers take keys only while this
  * replica leads (under the current {@link LeaderTerm}) and every source has synced.
  */
 public final class ControllerVerticle extends VerticleBase implements LeadershipListener {
@@ -90,7 +92,11 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     metrics = new ControllerMetrics(registry, options.name(), options.maxConcurrentReconciles());
     queue.onReady(this::pump);
     for (InformerSource<? extends HasMetadata> source : sources) {
-      source.start(context, (key, live) -> queue.add(key, live ? Priority.HIGH : Priority.LOW));
+      source.start(context, (key, live) -> {
+        if (term != null) {
+          queue.add(key, live ? Priority.HIGH : Priority.LOW);
+        }
+      });
     }
     awaitSync();
     if (!options.resyncPeriod().isZero()) {
@@ -124,6 +130,8 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     context.runOnContext(ignored -> {
       if (term == oldTerm) {
         term = null;
+        // A standby keeps no backlog: whoever leads next queues every cached key.
+        queue.clear();
         log.info("controller {}: stopped dispatching, {} ended; {} reconcile(s) in flight are fenced",
             options.name(), oldTerm, active);
       }
@@ -131,24 +139,24 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
   }
 
   /**
-   * Stops taking keys and waits up to {@code bound} for in-flight reconciles. Completes, never
-   * fails; afterwards the leader may release its lease.
+   * Stops taking keys and waits up to {@code bound} for in-flight reconciles. Completes with
+   * whether every reconcile finished (only then may the leader release its lease), never fails.
    */
-  public Future<Void> quiesce(Duration bound) {
-    Promise<Void> drained = Promise.promise();
+  public Future<Boolean> quiesce(Duration bound) {
+    Promise<Boolean> drained = Promise.promise();
     context.runOnContext(ignored -> {
       stopping = true;
       if (active > 0) {
         log.info("controller {}: waiting up to {} for {} in-flight reconcile(s)", options.name(), bound, active);
       }
       long timer = clock.setTimer(bound.toMillis(), () -> {
-        if (drained.tryComplete()) {
+        if (drained.tryComplete(false)) {
           log.warn("controller {}: {} reconcile(s) still running after {}; stopping anyway", options.name(), active, bound);
         }
       });
       queue.shutDownWithDrain().onComplete(done -> {
         clock.cancelTimer(timer);
-        drained.tryComplete();
+        drained.tryComplete(true);
       });
     });
     return drained.future();
@@ -179,7 +187,9 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
   private void scheduleResync() {
     resyncTimer = clock.setTimer(options.resyncPeriod().toMillis(), () -> {
       if (!stopping) {
-        primary.cachedKeys().forEach(key -> queue.add(key, Priority.LOW));
+        if (term != null) {
+          primary.cachedKeys().forEach(key -> queue.add(key, Priority.LOW));
+        }
         scheduleResync();
       }
     });
@@ -230,7 +240,9 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
           // every cached key if it leads again.
           log.warn("reconcile of {} stopped: {}", key, error.getMessage());
         } else {
-          queue.addRateLimited(key);
+          if (term != null) {
+            queue.addRateLimited(key);
+          }
           log.error("reconcile of {} failed, retry #{} : {}", key, queue.numRequeues(key), error.toString(),
               log.isDebugEnabled() ? error : null);
         }
@@ -240,11 +252,15 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
         switch (outcome.kind()) {
           case REQUEUE_AFTER -> {
             queue.forget(key);
-            queue.addAfter(key, outcome.after(), Priority.LOW);
+            if (term != null) {
+              queue.addAfter(key, outcome.after(), Priority.LOW);
+            }
             metrics.workerFinished(ControllerMetrics.Outcome.REQUEUE_AFTER, false, nanos);
           }
           case REQUEUE -> {
-            queue.addRateLimited(key);
+            if (term != null) {
+              queue.addRateLimited(key);
+            }
             metrics.workerFinished(ControllerMetrics.Outcome.REQUEUE, false, nanos);
           }
           case DONE -> {

@@ -1,5 +1,6 @@
 package io.pgoperator.runtime.kube;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgoperator.runtime.leader.LeaderTerm;
 import io.pgoperator.runtime.leader.Leadership;
@@ -7,24 +8,34 @@ import io.pgoperator.runtime.reconcile.ReconcileScope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
  * Runs blocking fabric8 calls on a named worker pool ({@value #POOL_NAME}) and returns Vert.x
- * futures completed on the caller's context. Reads always run; writes run only while the
- * leadership term they were issued under is still valid (checked on the worker, right before the
- * request leaves).
+ * futures completed on the caller's context. Reads always run. Writes go through a client of their
+ * own (see {@link KubeClients#createFenced}) and run only while the leadership term they were
+ * issued under is valid: checked on the worker before the call, and again before every HTTP
+ * request the call sends; none is repeated by the client, and each is abandoned after the write
+ * timeout, so no write sent in a term reaches the API server after the term's lease margin.
  */
 public final class KubeCalls implements AutoCloseable {
 
   public static final String POOL_NAME = "kube-calls";
 
   private final KubernetesClient client;
+  private final KubernetesClient writes;
   private final WorkerExecutor pool;
   private final Leadership leadership;
 
-  public KubeCalls(Vertx vertx, KubernetesClient client, Leadership leadership, int poolSize) {
+  /**
+   * @param config the API server connection {@code client} was built from
+   * @param writeTimeout how long a write request may take before it is abandoned
+   */
+  public KubeCalls(Vertx vertx, KubernetesClient client, Config config, Duration writeTimeout,
+      Leadership leadership, int poolSize) {
     this.client = client;
+    this.writes = KubeClients.createFenced(vertx, config, writeTimeout);
     this.leadership = leadership;
     this.pool = vertx.createSharedWorkerExecutor(POOL_NAME, poolSize);
   }
@@ -53,12 +64,13 @@ public final class KubeCalls implements AutoCloseable {
             ? "this replica is not the leader"
             : "leadership " + term + " was lost while the reconcile ran; another replica may lead now"));
       }
-      return call.apply(client);
+      return FencingInterceptor.under(term, () -> call.apply(writes));
     }, false);
   }
 
   @Override
   public void close() {
     pool.close();
+    writes.close();
   }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ final class KubeLeaseApi implements LeaseApi {
   private static final String JSON = "application/json";
 
   private final KubernetesClient client;
+  private final KubernetesClient requests;
+  private final long requestTimeoutMillis;
   private final String namespace;
   private final String name;
   private final String collectionUrl;
@@ -48,8 +51,11 @@ final class KubeLeaseApi implements LeaseApi {
   private SharedIndexInformer<Lease> informer;
   private boolean closed;
 
-  KubeLeaseApi(KubernetesClient client, String namespace, String name) {
+  KubeLeaseApi(KubernetesClient client, KubernetesClient requests, String namespace, String name,
+      java.time.Duration requestTimeout) {
     this.client = client;
+    this.requests = requests;
+    this.requestTimeoutMillis = requestTimeout.toMillis();
     this.namespace = namespace;
     this.name = name;
     String base = client.getMasterUrl().toString();
@@ -60,7 +66,7 @@ final class KubeLeaseApi implements LeaseApi {
 
   @Override
   public Future<LeaseRecord> get() {
-    HttpRequest request = http().newHttpRequestBuilder().uri(itemUrl).header("Accept", JSON).build();
+    HttpRequest request = http().newHttpRequestBuilder().timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS).uri(itemUrl).header("Accept", JSON).build();
     return send(request).map(response -> {
       if (response.code() == 404) {
         lastSeen = null;
@@ -77,7 +83,7 @@ final class KubeLeaseApi implements LeaseApi {
         .withSpec(new LeaseSpec())
         .build();
     apply(record, lease);
-    HttpRequest request = http().newHttpRequestBuilder().uri(collectionUrl).header("Accept", JSON)
+    HttpRequest request = http().newHttpRequestBuilder().timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS).uri(collectionUrl).header("Accept", JSON)
         .post(JSON, Serialization.asJson(lease)).build();
     return send(request).map(response -> accept("create", response));
   }
@@ -91,7 +97,7 @@ final class KubeLeaseApi implements LeaseApi {
     }
     lease.getMetadata().setManagedFields(null);
     apply(record, lease);
-    HttpRequest request = http().newHttpRequestBuilder().uri(itemUrl).header("Accept", JSON)
+    HttpRequest request = http().newHttpRequestBuilder().timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS).uri(itemUrl).header("Accept", JSON)
         .put(JSON, Serialization.asJson(lease)).build();
     return send(request).map(response -> accept("update", response));
   }
@@ -129,10 +135,21 @@ final class KubeLeaseApi implements LeaseApi {
         });
       }
     });
+    // Any error (API server down at start, a dropped watch, a 5xx) is retried with fabric8's
+    // backoff, forever: fabric8's default gives up on some, and a watch that stopped silently
+    // would turn takeover from milliseconds into the retry period. The elector polls every retry
+    // period meanwhile, so leadership never depends on the watch.
+    informer.exceptionHandler((started, error) -> {
+      if (!closed) {
+        LOG.warn("watch on lease {}/{} failed ({}); re-establishing it, polling meanwhile: {}", namespace, name,
+            started ? "watching" : "initial list", error.toString());
+      }
+      return !closed;
+    });
     informer.start().whenComplete((ok, error) -> {
-      if (error != null) {
-        LOG.warn("watch on lease {}/{} did not start ({}); falling back to polling every retry period",
-            namespace, name, error.toString());
+      if (error != null && !closed) {
+        LOG.warn("watch on lease {}/{} did not start ({}); polling every retry period", namespace, name,
+            error.toString());
       }
     });
   }
@@ -161,7 +178,7 @@ final class KubeLeaseApi implements LeaseApi {
   }
 
   private HttpClient http() {
-    return client.getHttpClient();
+    return requests.getHttpClient();
   }
 
   private Future<HttpResponse<String>> send(HttpRequest request) {
@@ -190,12 +207,22 @@ final class KubeLeaseApi implements LeaseApi {
 
   static LeaseRecord toRecord(Lease lease) {
     LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
+    java.util.Map<String, String> annotations = lease.getMetadata().getAnnotations();
     return new LeaseRecord(spec.getHolderIdentity(), spec.getLeaseDurationSeconds(), instant(spec.getAcquireTime()),
-        instant(spec.getRenewTime()), spec.getLeaseTransitions(), lease.getMetadata().getResourceVersion());
+        instant(spec.getRenewTime()), spec.getLeaseTransitions(), lease.getMetadata().getResourceVersion(),
+        annotations == null ? null : annotations.get(LeaseRecord.INSTANCE_ANNOTATION));
   }
 
   private static void apply(LeaseRecord record, Lease lease) {
     lease.getMetadata().setResourceVersion(record.resourceVersion());
+    java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>(
+        lease.getMetadata().getAnnotations() == null ? java.util.Map.of() : lease.getMetadata().getAnnotations());
+    if (record.holderInstance() == null) {
+      annotations.remove(LeaseRecord.INSTANCE_ANNOTATION);
+    } else {
+      annotations.put(LeaseRecord.INSTANCE_ANNOTATION, record.holderInstance());
+    }
+    lease.getMetadata().setAnnotations(annotations.isEmpty() ? null : annotations);
     LeaseSpec spec = lease.getSpec();
     spec.setHolderIdentity(record.holderIdentity());
     spec.setLeaseDurationSeconds(record.leaseDurationSeconds());

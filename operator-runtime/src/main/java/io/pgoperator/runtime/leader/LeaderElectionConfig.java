@@ -13,6 +13,13 @@ import java.util.UUID;
  * and a leader stops acting {@code renewDeadline} after its last successful renew, so the gap
  * between the two is what keeps two replicas from leading at once.
  *
+ * <p>The invariant that makes fenced writes safe: a write may leave until the term ends, so it
+ * must be answered or abandoned within the gap, less an allowance for the two replicas' clocks
+ * running at different rates: {@code leaseDuration − renewDeadline ≥ writeTimeout +
+ * leaseDuration / 50} (a 2% rate difference, far above what NTP-disciplined or even free-running
+ * quartz clocks show). {@link #writeTimeout()} is chosen so, and timings that leave a write less
+ * than {@link #MIN_WRITE_TIMEOUT} are refused.
+ *
  * @param namespace namespace of the Lease
  * @param name name of the Lease (also the {@code name} label of the metrics)
  * @param identity this replica's holder identity, unique per process
@@ -39,6 +46,10 @@ public record LeaderElectionConfig(
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
   public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(10);
   public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(2);
+  /** The least time a write request may have before it is abandoned. */
+  public static final Duration MIN_WRITE_TIMEOUT = Duration.ofMillis(200);
+  /** The most, even with a wide gap: fabric8's default request timeout. */
+  public static final Duration MAX_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   public LeaderElectionConfig {
     requireText(namespace, "lease namespace");
@@ -97,6 +108,29 @@ public record LeaderElectionConfig(
   }
 
   /**
+   * How long a Lease request may take before the elector abandons it (and the client drops it):
+   * long enough for a slow API server, short enough to leave a leader a second try before its
+   * renew deadline.
+   */
+  public Duration leaseRequestTimeout() {
+    return retryPeriod.compareTo(renewDeadline.dividedBy(2)) > 0 ? retryPeriod : renewDeadline.dividedBy(2);
+  }
+
+  /**
+   * How long a fenced write request may take before it is abandoned: the gap between lease
+   * duration and renew deadline, less the clock-rate allowance (see the class comment), at most
+   * {@link #MAX_WRITE_TIMEOUT}. 4.7 s with the defaults.
+   */
+  public Duration writeTimeout() {
+    return writeTimeout(leaseDuration, renewDeadline);
+  }
+
+  private static Duration writeTimeout(Duration leaseDuration, Duration renewDeadline) {
+    Duration window = leaseDuration.minus(renewDeadline).minus(leaseDuration.dividedBy(50));
+    return window.compareTo(MAX_WRITE_TIMEOUT) > 0 ? MAX_WRITE_TIMEOUT : window;
+  }
+
+  /**
    * The value written to {@code spec.leaseDurationSeconds}, rounded up: client-go truncates, which
    * for a fractional lease duration could drop the written value below the renew deadline.
    */
@@ -124,6 +158,12 @@ public record LeaderElectionConfig(
     if (leaseDuration.compareTo(renewDeadline) <= 0) {
       throw new IllegalArgumentException("invalid leader election timing: --lease-duration must be greater than"
           + " --renew-deadline, or a standby could take over while the leader still acts (" + values + ")");
+    }
+    if (writeTimeout(leaseDuration, renewDeadline).compareTo(MIN_WRITE_TIMEOUT) < 0) {
+      throw new IllegalArgumentException("invalid leader election timing: --lease-duration minus --renew-deadline"
+          + " must leave a write at least " + human(MIN_WRITE_TIMEOUT) + " beyond a 2% clock allowance ("
+          + human(leaseDuration.dividedBy(50)) + "): a write sent at the end of a term must be answered or"
+          + " abandoned before a standby may take over (" + values + ")");
     }
     if (renewDeadline.toNanos() <= JITTER_FACTOR * retryPeriod.toNanos()) {
       throw new IllegalArgumentException("invalid leader election timing: --renew-deadline must be greater than"

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,11 @@ final class LeaseElection {
   private long deadlineTimer = -1;
   private long releaseTimer = -1;
   private Promise<Void> released;
+  /** This process among any that share its identity: written with every record of ours. */
+  private final String instance = java.util.UUID.randomUUID().toString();
+  private boolean sawAny;
+  private String firstSeenVersion;
+  private volatile String duplicateIdentity;
 
   /**
    * @param jitterMillis given a maximum, returns a delay in [0, maximum] added to each takeover
@@ -77,10 +83,7 @@ final class LeaseElection {
     this.seen = new LeaseObservation(config, clock, metrics, jitterMillis);
     this.renewDeadlineNanos = config.renewDeadline().toNanos();
     this.retryPeriodNanos = config.retryPeriod().toNanos();
-    // Long enough for a slow API server, short enough to leave a leader a second try before
-    // its renew deadline.
-    this.request = new RequestSlot(clock,
-        Math.max(config.retryPeriod().toMillis(), config.renewDeadline().toMillis() / 2));
+    this.request = new RequestSlot(clock, config.leaseRequestTimeout().toMillis());
   }
 
   LeaderTerm currentTerm() {
@@ -119,6 +122,9 @@ final class LeaseElection {
    * timer would have ended the term long before, so the elector's event loop must be stuck.
    */
   String unhealthyReason() {
+    if (duplicateIdentity != null) {
+      return duplicateIdentity;
+    }
     LeaderTerm current = term;
     if (current == null) {
       return null;
@@ -169,7 +175,7 @@ final class LeaseElection {
   }
 
   private void onWatchEvent(LeaseRecord record) {
-    if (phase != Phase.COMPETING) {
+    if (phase != Phase.COMPETING || refusedDuplicate(record)) {
       return;
     }
     if (term == null) {
@@ -186,6 +192,9 @@ final class LeaseElection {
 
   private void read() {
     request.send("read of lease " + lease, api::get, record -> {
+      if (refusedDuplicate(record)) {
+        return;
+      }
       seen.saw(record);
       if (term != null && !seen.heldByMe()) {
         loseLeadership(record == null ? "the Lease was deleted"
@@ -202,12 +211,14 @@ final class LeaseElection {
     int seconds = config.leaseDurationSeconds();
     LeaseRecord next;
     if (current == null) {
-      next = new LeaseRecord(identity, seconds, now, now, 0, null);
+      next = new LeaseRecord(identity, seconds, now, now, 0, null, instance);
     } else if (current.heldBy(identity)) {
       Instant acquired = current.acquireTime() != null ? current.acquireTime() : now;
-      next = new LeaseRecord(identity, seconds, acquired, now, current.transitions(), current.resourceVersion());
+      next = new LeaseRecord(identity, seconds, acquired, now, current.transitions(), current.resourceVersion(),
+          instance);
     } else {
-      next = new LeaseRecord(identity, seconds, now, now, current.transitions() + 1, current.resourceVersion());
+      next = new LeaseRecord(identity, seconds, now, now, current.transitions() + 1, current.resourceVersion(),
+          instance);
     }
     boolean renewing = term != null;
     long sent = clock.nanoTime();
@@ -227,6 +238,36 @@ final class LeaseElection {
       }
       failed(what, error);
     });
+  }
+
+  /**
+   * Two processes with one identity would both "hold" the Lease. Each write of ours names this
+   * process; a record under our identity written by another process, other than the one found at
+   * start (a predecessor of ours, e.g. before a container restart, which we take over), means
+   * another live process uses our identity: stop competing for good, say so loudly, and fail
+   * liveness, rather than lead twice.
+   */
+  private boolean refusedDuplicate(LeaseRecord record) {
+    if (record != null && !sawAny) {
+      sawAny = true;
+      firstSeenVersion = record.resourceVersion();
+    }
+    if (duplicateIdentity != null) {
+      return true;
+    }
+    if (record == null || !record.heldBy(identity) || record.holderInstance() == null
+        || record.holderInstance().equals(instance) || Objects.equals(record.resourceVersion(), firstSeenVersion)) {
+      return false;
+    }
+    duplicateIdentity = "another process (instance " + record.holderInstance() + ") writes lease " + lease
+        + " as '" + identity + "', this replica's identity (this is instance " + instance + "): identities must be"
+        + " unique per process; this replica stops competing";
+    LOG.error(duplicateIdentity);
+    loseLeadership("another process uses this replica's identity");
+    phase = Phase.STOPPED;
+    request.abandon();
+    cancelWake();
+    return true;
   }
 
   private void failed(String what, Throwable error) {

@@ -31,9 +31,16 @@ public final class LeaseElector extends VerticleBase implements Leadership {
   private final LeaseElection election;
 
   /** The production elector: Lease requests through {@code client}'s asynchronous HTTP client. */
-  public static LeaseElector create(LeaderElectionConfig config, KubernetesClient client, Clock clock,
-      MeterRegistry registry) {
-    return new LeaseElector(config, new KubeLeaseApi(client, config.namespace(), config.name()), clock, registry,
+  /**
+   * @param watches the client whose informer watches the Lease (it reconnects on its own)
+   * @param requests the client for get/create/update of the Lease: no client-level retries (see
+   *     {@code KubeClients#createForLease}); each request is abandoned after
+   *     {@link LeaderElectionConfig#leaseRequestTimeout()}
+   */
+  public static LeaseElector create(LeaderElectionConfig config, KubernetesClient watches, KubernetesClient requests,
+      Clock clock, MeterRegistry registry) {
+    return new LeaseElector(config, new KubeLeaseApi(watches, requests, config.namespace(), config.name(),
+        config.leaseRequestTimeout()), clock, registry,
         max -> max <= 0 ? 0 : ThreadLocalRandom.current().nextLong(max + 1));
   }
 
@@ -107,6 +114,11 @@ public final class LeaseElector extends VerticleBase implements Leadership {
    * longer than the renew deadline plus a grace, which only a stuck event loop explains, so the
    * pod gets restarted. Standbys pass. Does not need the elector's event loop.
    */
+  /** Why liveness fails now, or null (see {@link #livenessCheck()}). */
+  String unhealthyReason() {
+    return election.unhealthyReason();
+  }
+
   public Future<Void> livenessCheck() {
     String reason = election.unhealthyReason();
     return reason == null ? Future.succeededFuture() : Future.failedFuture(reason);

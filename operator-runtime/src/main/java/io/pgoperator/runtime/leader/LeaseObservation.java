@@ -48,7 +48,12 @@ final class LeaseObservation {
   void saw(LeaseRecord seen) {
     long now = clock.nanoTime();
     lastSeenNanos = now;
-    if (known && Objects.equals(record, seen)) {
+    // Unchanged (resourceVersion included) since last seen, even across a failed request that
+    // made us forget: the wait goes on from when it last changed. Restarting it on every re-read
+    // would let a flaky API server keep every standby waiting, with no leader at all.
+    boolean unchanged = seenAny && Objects.equals(record, seen);
+    known = true;
+    if (unchanged) {
       return;
     }
     String newHolder = seen == null ? "" : seen.holderIdentity();

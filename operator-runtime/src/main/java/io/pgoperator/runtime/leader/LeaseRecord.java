@@ -8,6 +8,10 @@ import java.time.temporal.ChronoUnit;
  * LeaderElectionRecord) plus the resourceVersion that every update must carry. Times are
  * MicroTime on the wire, so they are kept at microsecond precision. Fields may be null when
  * another writer left them out.
+ *
+ * @param holderInstance which process wrote the record (annotation {@value #INSTANCE_ANNOTATION}):
+ *     two processes that share a holder identity tell each other apart by it; null from writers
+ *     that do not set it
  */
 record LeaseRecord(
     String holderIdentity,
@@ -15,7 +19,21 @@ record LeaseRecord(
     Instant acquireTime,
     Instant renewTime,
     Integer leaseTransitions,
-    String resourceVersion) {
+    String resourceVersion,
+    String holderInstance) {
+
+  static final String INSTANCE_ANNOTATION = "runtime.pgoperator.io/holder-instance";
+
+  /** A record from a writer that names no instance (client-go, kubectl). */
+  LeaseRecord(String holderIdentity, Integer leaseDurationSeconds, Instant acquireTime, Instant renewTime,
+      Integer leaseTransitions, String resourceVersion) {
+    this(holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions, resourceVersion, null);
+  }
+
+  LeaseRecord withInstance(String instance) {
+    return new LeaseRecord(holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions,
+        resourceVersion, instance);
+  }
 
   LeaseRecord {
     holderIdentity = holderIdentity == null ? "" : holderIdentity;

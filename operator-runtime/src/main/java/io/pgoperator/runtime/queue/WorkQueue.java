@@ -170,6 +170,18 @@ public final class WorkQueue<K> {
   }
 
   /**
+   * Drops every queued and waiting key (e.g. when this replica stops leading: the next leader, or
+   * this one leading again, queues every cached key anew). Keys being processed stay until
+   * {@link #done}, without being queued again.
+   */
+  public void clear() {
+    delayed.clear();
+    ready.clear();
+    dirty.clear();
+    metrics.depth(0);
+  }
+
+  /**
    * Stops the queue: later adds are ignored, poll returns null, waiting and queued keys are
    * dropped and their timers cancelled. Keys being processed may still be marked done.
    */

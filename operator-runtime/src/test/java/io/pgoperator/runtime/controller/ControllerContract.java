@@ -73,13 +73,16 @@ abstract class ControllerContract {
   }
 
   private void startController(int workers) throws Exception {
+    startController(workers, new AlwaysLeader(new VertxClock(vertx)));
+  }
+
+  private void startController(int workers, io.pgoperator.runtime.leader.Leadership leadership) throws Exception {
     InformerSource<ConfigMap> configMaps =
         new InformerSource<>(operatorClient, ConfigMap.class, List.of(namespace), KeyMapper.self());
     InformerSource<Secret> secrets = new InformerSource<>(operatorClient, Secret.class, List.of(namespace),
         KeyMapper.controllerOwner("", "ConfigMap"));
     controller = new ControllerVerticle(ControllerOptions.named("test").withMaxConcurrentReconciles(workers),
-        configMaps, List.<InformerSource<? extends HasMetadata>>of(secrets), reconciler,
-        new AlwaysLeader(new VertxClock(vertx)), registry);
+        configMaps, List.<InformerSource<? extends HasMetadata>>of(secrets), reconciler, leadership, registry);
     deploymentId = vertx.deployVerticle(controller).await(10, TimeUnit.SECONDS);
     Await.until("caches synced", controller::hasSynced);
   }
@@ -101,6 +104,36 @@ abstract class ControllerContract {
   private double counter(String name, String... tags) {
     var counter = registry.find(name).tags(tags).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void aStandbyKeepsWarmCachesButNoBacklogAndQueuesEveryCachedKeyWhenItLeads() throws Exception {
+    SwitchableLeadership leadership = new SwitchableLeadership(new VertxClock(vertx));
+    startController(1, leadership);
+    createConfigMap("a");
+    createConfigMap("b");
+    Await.until("both cached on the standby", () -> controller.sources().get(0).cachedKeys().size() == 2);
+    updateConfigMap("a", "1");
+    Await.until("the update cached", () -> "1".equals(((ConfigMap) controller.sources().get(0).get(key("a")))
+        .getData().get("v")));
+    assertThat(depth()).as("a standby queues nothing").isZero();
+    assertThat(reconciler.callsFor(key("a")) + reconciler.callsFor(key("b"))).isZero();
+
+    leadership.lead();
+    Await.until("every cached key reconciled once it leads",
+        () -> reconciler.callsFor(key("a")) >= 1 && reconciler.callsFor(key("b")) >= 1);
+
+    leadership.stepDown();
+    long before = reconciler.callsFor(key("c"));
+    createConfigMap("c");
+    Await.until("c cached", () -> controller.sources().get(0).cachedKeys().contains(key("c")));
+    assertThat(depth()).as("back to standby: no backlog").isZero();
+    assertThat(reconciler.callsFor(key("c"))).isEqualTo(before);
+  }
+
+  private double depth() {
+    var gauge = registry.find("workqueue_depth").tags("name", "test").gauge();
+    return gauge == null ? 0 : gauge.value();
   }
 
   @Test

@@ -61,7 +61,7 @@ final class FakeLeaseApi implements LeaseApi {
 
     private static LeaseRecord withVersion(LeaseRecord r, long v) {
       return new LeaseRecord(r.holderIdentity(), r.leaseDurationSeconds(), r.acquireTime(), r.renewTime(),
-          r.leaseTransitions(), String.valueOf(v));
+          r.leaseTransitions(), String.valueOf(v), r.holderInstance());
     }
   }
 

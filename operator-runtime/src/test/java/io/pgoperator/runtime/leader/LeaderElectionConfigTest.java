@@ -57,9 +57,19 @@ class LeaderElectionConfigTest {
 
   @Test
   void aFractionalLeaseDurationIsWrittenRoundedUp() {
-    // Truncating 10.5 s to 10 would let standbys wait less than the 10.2 s renew deadline.
-    assertThat(timings(10_500, 10_200, 2_000).leaseDurationSeconds()).isEqualTo(11);
+    // Truncating 10.9 s to 10 would let standbys wait less than the 10.2 s renew deadline.
+    assertThat(timings(10_900, 10_200, 2_000).leaseDurationSeconds()).isEqualTo(11);
     assertThat(timings(15_000, 10_000, 2_000).leaseDurationSeconds()).isEqualTo(15);
+  }
+
+  @Test
+  void aWriteGetsTheGapLessAClockAllowanceAndTooSmallAGapIsRefused() {
+    assertThat(timings(15_000, 10_000, 2_000).writeTimeout()).isEqualTo(java.time.Duration.ofMillis(4_700));
+    assertThat(timings(60_000, 20_000, 2_000).writeTimeout()).as("at most fabric8's request timeout")
+        .isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(timings(4_000, 3_000, 1_000).writeTimeout()).isEqualTo(java.time.Duration.ofMillis(920));
+    assertThatThrownBy(() -> timings(10_500, 10_200, 2_000))
+        .hasMessageContaining("must leave a write at least 200ms beyond a 2% clock allowance (210ms)");
   }
 
   @Test

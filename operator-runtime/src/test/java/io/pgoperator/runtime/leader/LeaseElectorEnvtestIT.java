@@ -61,7 +61,7 @@ class LeaseElectorEnvtestIT {
   private LeaseElector elector(String identity) {
     KubernetesClient client = KubeClients.create(vertx, server.config());
     clients.add(client);
-    PartitionableLeaseApi api = new PartitionableLeaseApi(new KubeLeaseApi(client, namespace, LEASE));
+    PartitionableLeaseApi api = new PartitionableLeaseApi(new KubeLeaseApi(client, client, namespace, LEASE, java.time.Duration.ofSeconds(1)));
     apis.add(api);
     LeaderElectionConfig config = LeaderElectionConfig.of(namespace, LEASE).withIdentity(identity)
         .withTimings(LEASE_DURATION, Duration.ofSeconds(2), Duration.ofMillis(500));
@@ -137,7 +137,7 @@ class LeaseElectorEnvtestIT {
     List<LeaseElector> electors = start("a", "b", "c");
     LeaseElector first = theLeader(electors);
     LeaderTerm firstTerm = first.currentTerm();
-    KubeCalls calls = new KubeCalls(vertx, clients.get(electors.indexOf(first)), first, 1);
+    KubeCalls calls = new KubeCalls(vertx, clients.get(electors.indexOf(first)), Envtest.get().config(), Duration.ofSeconds(1), first, 1);
     Lease beforePartition = lease();
 
     apis.get(electors.indexOf(first)).partition(true);

@@ -63,7 +63,7 @@ class LeaseElectorMockServerTest {
     clients.add(own);
     LeaderElectionConfig config = LeaderElectionConfig.of(NAMESPACE, LEASE).withIdentity(identity)
         .withTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(300));
-    DeferredCloseLeaseApi api = new DeferredCloseLeaseApi(new KubeLeaseApi(own, NAMESPACE, LEASE));
+    DeferredCloseLeaseApi api = new DeferredCloseLeaseApi(new KubeLeaseApi(own, own, NAMESPACE, LEASE, java.time.Duration.ofSeconds(1)));
     apis.add(api);
     return new LeaseElector(config, api, new VertxClock(vertx), new SimpleMeterRegistry(),
         max -> ThreadLocalRandom.current().nextLong(max + 1));

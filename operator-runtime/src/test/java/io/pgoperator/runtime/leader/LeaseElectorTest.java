@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The election protocol, run synchronously on an {@link ElectorFixture}. */
@@ -145,6 +146,53 @@ class LeaseElectorTest extends ElectorFixture {
     advance(1);
 
     assertThat(elector.observedHolder()).contains("third_3");
+  }
+
+  @Test
+  void failedReadsOfAnUnchangedLeaseDoNotRestartAStandbysWait() {
+    store.put(heldBy(OTHER, clock.wallTime())); // the holder never renews again
+    LeaseElector elector = started();
+    advance(1000);
+    api.failure = new IllegalStateException("503 from a flaky API server");
+    advance(8000); // polls fail and make the standby forget what it saw
+    api.failure = null;
+
+    advance(5999); // the next reads show the same record: the wait still counts from 0 s
+    assertThat(elector.isLeader()).isFalse();
+    advance(1001);
+
+    assertThat(elector.isLeader()).as("taken over at 15 s, the lease duration after it last changed").isTrue();
+  }
+
+  @Test
+  void aSecondProcessWithTheSameIdentityIsDetectedAndOnlyOneKeepsLeading() {
+    LeaseElector first = started();
+    assertThat(first.isLeader()).isTrue();
+    FakeLeaseApi otherApi = new FakeLeaseApi(store);
+    LeaseElector second = new LeaseElector(config(), otherApi, clock, new SimpleMeterRegistry(), max -> 0);
+    second.start(); // same identity: it finds "its own" Lease and renews it
+
+    advance(10_000);
+
+    assertThat(List.of(first, second)).filteredOn(LeaseElector::isLeader).hasSize(1);
+    LeaseElector refused = first.isLeader() ? second : first;
+    assertThat(refused.unhealthyReason()).contains("another process", "writes lease ns/lease as '" + ME + "'",
+        "identities must be unique per process");
+    int writes = store.writes;
+    advance(10_000);
+    assertThat(refused.isLeader()).isFalse();
+    assertThat(store.writes).isGreaterThan(writes);
+  }
+
+  @Test
+  void aRestartedProcessTakesOverTheLeaseItsPredecessorHeldUnderTheSameIdentity() {
+    store.put(new LeaseRecord(ME, 15, clock.wallTime(), clock.wallTime(), 2, null, "predecessor-instance"));
+    LeaseElector elector = started();
+
+    assertThat(elector.isLeader()).isTrue();
+    advance(10_000);
+    assertThat(elector.isLeader()).isTrue();
+    assertThat(elector.unhealthyReason()).isNull();
   }
 
   @Test
