@@ -1,0 +1,157 @@
+package io.pgoperator.runtime.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgoperator.runtime.testing.Await;
+import io.pgoperator.runtime.testing.EnvtestDiagnostics;
+import io.pgoperator.runtime.testing.faults.Fault;
+import io.pgoperator.runtime.testing.faults.ProxyRecord;
+import io.pgoperator.runtime.testing.faults.RequestClass;
+import io.pgoperator.runtime.testing.faults.Selector;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Leadership and fencing with the API server misbehaving for one replica or for all, through the
+ * {@link io.pgoperator.runtime.testing.faults.FaultProxy}; what reached the API server is judged
+ * from the proxy's own log. Timings 4 s / 3 s / 1 s: a write may take 0.92 s, a Lease request 1.5 s.
+ */
+@ExtendWith(EnvtestDiagnostics.class)
+class FencingUnderFaultsIT {
+
+  private static final Duration LEASE = Duration.ofSeconds(4);
+  private static final Duration RENEW = Duration.ofSeconds(3);
+  private static final Duration RETRY = Duration.ofSeconds(1);
+
+  private Replicas replicas;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (replicas != null) {
+      replicas.close();
+    }
+  }
+
+  @Test
+  void aWriteHeldAcrossTheEndOfItsTermNeverReachesTheApiServerAfterTheTakeover() throws Exception {
+    replicas = new Replicas("fence-held", LEASE, RENEW, RETRY);
+    replicas.start("a");
+    assertThat(replicas.awaitOneLeader()).isEqualTo("a");
+    replicas.start("b");
+
+    // a's writes are held in the network for 8 s and it can no longer renew: its term ends.
+    replicas.proxy.inject(Selector.of(Set.of("a"), Set.of(RequestClass.WRITE)), Fault.delay(Duration.ofSeconds(8)));
+    replicas.proxy.inject(Selector.of(Set.of("a"), Set.of(RequestClass.LEASE)), Fault.status(503));
+    replicas.createIn("x");
+
+    Await.until("b took over and reconciled x", () -> replicas.writerOf("x") != null
+        && replicas.writerOf("x").startsWith("b "));
+    Instant takeover = replicas.acquiredAt();
+    Await.until("every write a sent is over", () -> writesOf("a").stream().allMatch(r -> r.answered() != null));
+
+    assertThat(writesOf("a")).as("a tried to write x while it led").anySatisfy(r -> assertThat(r.fault()).isNotNull());
+    assertThat(writesOf("a")).as("none of a's writes reached the API server after b acquired the Lease")
+        .noneSatisfy(r -> assertThat(r.forwarded() != null && r.forwarded().isAfter(takeover)).isTrue());
+    assertThat(replicas.writerOf("x")).startsWith("b ");
+  }
+
+  @Test
+  void leaseRequestsAnswered503AreRetriedByTheElectorOnlyNotByTheClient() throws Exception {
+    replicas = new Replicas("fence-503", LEASE, RENEW, RETRY);
+    replicas.start("a");
+    replicas.awaitOneLeader();
+    Instant from = Instant.now();
+    replicas.proxy.inject(Selector.of(Set.of("a"), Set.of(RequestClass.LEASE)), Fault.status(503));
+
+    Await.until("a stepped down and kept trying", () -> replicas.leaders().isEmpty() && refusedLeaseRequests(from).size() >= 5);
+
+    List<ProxyRecord> refused = refusedLeaseRequests(from);
+    for (int i = 1; i < refused.size(); i++) {
+      assertThat(Duration.between(refused.get(i - 1).received(), refused.get(i).received()))
+          .as("no request repeated at once by the client (the elector waits a retry period): " + refused)
+          .isGreaterThanOrEqualTo(RETRY.dividedBy(2));
+    }
+    replicas.proxy.clear();
+    assertThat(replicas.awaitOneLeader()).as("leads again once the API answers").isEqualTo("a");
+  }
+
+  @Test
+  void anApiOutageLongerThanTheLeaseEndsWithExactlyOneLeaderReconcilingWithoutRestarts() throws Exception {
+    replicas = new Replicas("fence-outage", LEASE, RENEW, RETRY);
+    replicas.start("a");
+    replicas.awaitOneLeader();
+    replicas.start("b");
+    Instant down = Instant.now();
+    replicas.proxy.outage(true);
+    Await.until("nobody leads during the outage", () -> replicas.leaders().isEmpty());
+    Duration outage = LEASE.plus(RENEW);
+    Await.until("the outage outlasts the lease", outage.plusSeconds(10), () -> Instant.now().isAfter(down.plus(outage)));
+    replicas.proxy.outage(false);
+
+    String leader = replicas.awaitOneLeader();
+    replicas.createIn("after");
+    Await.until("the new leader reconciles", () -> replicas.writerOf("after") != null);
+    assertThat(replicas.writerOf("after")).startsWith(leader + " ");
+    assertThat(replicas.leaders()).containsExactly(leader);
+  }
+
+  @Test
+  void aSlowApiServerStillYieldsALeaderThatWrites() throws Exception {
+    // 6 s / 3 s: a write may take 2.88 s; writes take 1.5 s here, Lease requests 0.7 s.
+    replicas = new Replicas("fence-slow", Duration.ofSeconds(6), RENEW, RETRY);
+    replicas.proxy.inject(Selector.classes(RequestClass.WRITE), Fault.delay(Duration.ofMillis(1500)));
+    replicas.proxy.inject(Selector.classes(RequestClass.LEASE), Fault.delay(Duration.ofMillis(700)));
+    replicas.start("a");
+    replicas.start("b");
+
+    String leader = replicas.awaitOneLeader();
+    replicas.createIn("slow");
+    Await.until("the leader's slow write lands", () -> replicas.writerOf("slow") != null);
+    assertThat(replicas.writerOf("slow")).startsWith(leader + " ");
+  }
+
+  @Test
+  void aStandbysLeaseWatchIsReestablishedAfterItFails() throws Exception {
+    replicas = new Replicas("fence-watch", LEASE, RENEW, RETRY);
+    replicas.start("a");
+    replicas.awaitOneLeader();
+    replicas.start("b");
+    Await.until("b watches the Lease", () -> !leaseWatchesOf("b", Instant.EPOCH).isEmpty());
+
+    replicas.proxy.inject(Selector.of(Set.of("b"), Set.of(RequestClass.LEASE)), Fault.reset());
+    replicas.proxy.outage(true); // cuts b's open watch (and everything else, briefly)
+    replicas.proxy.outage(false);
+    Await.until("b's Lease requests fail", () -> replicas.proxy.log().stream()
+        .anyMatch(r -> "b".equals(r.caller()) && r.requestClass() == RequestClass.LEASE && "reset".equals(r.fault())));
+    Instant healed = Instant.now();
+    replicas.proxy.clear();
+
+    Await.until("b watches the Lease again", () -> !leaseWatchesOf("b", healed).isEmpty());
+    assertThat(replicas.leaders()).containsExactly("a");
+  }
+
+  private List<ProxyRecord> writesOf(String caller) {
+    return replicas.proxy.log().stream()
+        .filter(r -> caller.equals(r.caller()) && r.requestClass() == RequestClass.WRITE).toList();
+  }
+
+  private List<ProxyRecord> refusedLeaseRequests(Instant from) {
+    return replicas.proxy.log().stream()
+        .filter(r -> "a".equals(r.caller()) && r.requestClass() == RequestClass.LEASE && !r.received().isBefore(from)
+            && Integer.valueOf(503).equals(r.status()))
+        .toList();
+  }
+
+  private List<ProxyRecord> leaseWatchesOf(String caller, Instant from) {
+    return replicas.proxy.log().stream()
+        .filter(r -> caller.equals(r.caller()) && r.requestClass() == RequestClass.LEASE && r.query() != null
+            && (r.query().contains("watch=true") || r.query().contains("watch=1")) && !r.received().isBefore(from)
+            && r.fault() == null)
+        .toList();
+  }
+}

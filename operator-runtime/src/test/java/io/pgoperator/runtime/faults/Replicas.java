@@ -1,0 +1,164 @@
+package io.pgoperator.runtime.faults;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.pgoperator.runtime.OperatorRuntime;
+import io.pgoperator.runtime.RuntimeOptions;
+import io.pgoperator.runtime.controller.ControllerVerticle;
+import io.pgoperator.runtime.http.BindAddress;
+import io.pgoperator.runtime.leader.LeaderElectionConfig;
+import io.pgoperator.runtime.reconcile.ReconcileScope;
+import io.pgoperator.runtime.reconcile.Result;
+import io.pgoperator.runtime.source.InformerSource;
+import io.pgoperator.runtime.source.KeyMapper;
+import io.pgoperator.runtime.testing.Await;
+import io.pgoperator.runtime.testing.Envtest;
+import io.pgoperator.runtime.testing.faults.FaultProxy;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Operator replicas (the production {@link OperatorRuntime}, leader election on) behind a
+ * {@link FaultProxy}, each with a ServiceAccount token of its own so the proxy can tell them apart
+ * and fault one of them. Their controller reconciles ConfigMaps named {@code in-*} by writing
+ * {@code out-*} with the writer's identity and term.
+ */
+final class Replicas implements AutoCloseable {
+
+  static final String LEASE = "faults-test";
+
+  final Envtest server = Envtest.get();
+  final String namespace;
+  final FaultProxy proxy;
+  final Map<String, OperatorRuntime> running = new LinkedHashMap<>();
+  private final Map<String, String> tokens = new LinkedHashMap<>();
+  private final LeaderElectionConfig timings;
+
+  Replicas(String prefix, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    this.namespace = server.createNamespace(prefix);
+    this.proxy = FaultProxy.start(server.config());
+    this.timings = LeaderElectionConfig.of(namespace, LEASE)
+        .withTimings(leaseDuration, renewDeadline, retryPeriod);
+  }
+
+  /** Starts replica {@code name} (its identity too), talking to the API server through the proxy only. */
+  OperatorRuntime start(String name) throws Exception {
+    String token = tokens.computeIfAbsent(name, this::serviceAccountToken);
+    proxy.name(token, name);
+    Config config = proxy.clientConfig(token);
+    config.setNamespace(namespace);
+    RuntimeOptions options = new RuntimeOptions(BindAddress.parse("127.0.0.1:0"), BindAddress.parse("127.0.0.1:0"),
+        Optional.of(timings.withIdentity(name)), List.of(namespace), 1, Duration.ZERO, Duration.ofSeconds(4));
+    OperatorRuntime runtime = OperatorRuntime.start(options, config, context -> List.of(
+        new ControllerVerticle(context.controllerOptions("faults"),
+            new InformerSource<>(context.client(), ConfigMap.class, List.of(namespace), KeyMapper.self()), List.of(),
+            request -> {
+              if (!request.name().startsWith("in-")) {
+                return Future.succeededFuture(Result.done());
+              }
+              String writer = name + " term " + ReconcileScope.current().term().number();
+              return context.calls().write("write out", client -> client.configMaps().inNamespace(namespace)
+                      .resource(new ConfigMapBuilder().withNewMetadata()
+                          .withName("out-" + request.name().substring(3)).endMetadata()
+                          .addToData("writer", writer).build())
+                      .createOr(NonDeletingOperation::update))
+                  .map(written -> Result.done());
+            }, context.leadership(), context.registry())))
+        .await(60, TimeUnit.SECONDS);
+    running.put(name, runtime);
+    return runtime;
+  }
+
+  /** The replicas that lead now. */
+  List<String> leaders() {
+    List<String> leaders = new ArrayList<>();
+    running.forEach((name, runtime) -> {
+      if (runtime.leadership().isLeader()) {
+        leaders.add(name);
+      }
+    });
+    return leaders;
+  }
+
+  String awaitOneLeader() {
+    return Await.value("exactly one leader", this::leaders, l -> l.size() == 1).get(0);
+  }
+
+  void createIn(String name) {
+    server.client().configMaps().inNamespace(namespace)
+        .resource(new ConfigMapBuilder().withNewMetadata().withName("in-" + name).endMetadata().build()).create();
+  }
+
+  /** Who wrote out-{@code name} ("replica term n"), or null while nobody has. */
+  String writerOf(String name) {
+    ConfigMap out = server.client().configMaps().inNamespace(namespace).withName("out-" + name).get();
+    return out == null || out.getData() == null ? null : out.getData().get("writer");
+  }
+
+  Lease lease() {
+    return server.client().leases().inNamespace(namespace).withName(LEASE).get();
+  }
+
+  Instant acquiredAt() {
+    return lease().getSpec().getAcquireTime().toInstant();
+  }
+
+  @Override
+  public void close() throws Exception {
+    proxy.clear();
+    proxy.outage(false);
+    for (OperatorRuntime runtime : running.values()) {
+      runtime.stop().await(30, TimeUnit.SECONDS);
+    }
+    proxy.close();
+  }
+
+  private String serviceAccountToken(String name) {
+    KubernetesClient admin = server.client();
+    admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
+        .withNewMetadata().withName(name).endMetadata().build()).create();
+    admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder()
+        .withNewMetadata().withName(name + "-admin").endMetadata()
+        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("cluster-admin")
+        .endRoleRef()
+        .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject()
+        .build()).create();
+    String token = admin.serviceAccounts().inNamespace(namespace).withName(name).tokenRequest(
+        new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
+    Config direct = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+        .withMasterUrl(server.config().getMasterUrl())
+        .withCaCertData(server.config().getCaCertData())
+        .withCaCertFile(server.config().getCaCertFile())
+        .withOauthToken(token)
+        .withRequestRetryBackoffLimit(0)
+        .build();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(direct).build()) {
+      // RBAC bindings reach the authorizer through a cache: wait until this one counts.
+      Await.until(name + " may use leases", () -> {
+        try {
+          client.leases().inNamespace(namespace).list();
+          return true;
+        } catch (KubernetesClientException e) {
+          return false;
+        }
+      });
+    }
+    return token;
+  }
+}
