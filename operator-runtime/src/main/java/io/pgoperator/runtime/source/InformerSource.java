@@ -84,9 +84,11 @@ public final class InformerSource<T extends HasMetadata> {
         log.warn("informer for {} failed ({}); retrying: {}", name, started ? "watching" : "initial list", error.toString());
         return true;
       });
-      informer.addEventHandler(new Handler(informer, context, sink));
+      Handler handler = new Handler(informer, context, sink);
+      informer.addEventHandler(handler);
       informer.start().whenComplete((ignored, error) -> {
         if (error == null) {
+          handler.listVersion = informer.lastSyncResourceVersion();
           log.info("informer for {} synced ({} cached)", name, informer.getStore().list().size());
         }
       });
@@ -132,6 +134,8 @@ public final class InformerSource<T extends HasMetadata> {
     private final SharedIndexInformer<T> informer;
     private final Context context;
     private final KeySink sink;
+    /** The initial list's resourceVersion, once known: objects at or below it came with the list. */
+    volatile String listVersion;
 
     Handler(SharedIndexInformer<T> informer, Context context, KeySink sink) {
       this.informer = informer;
@@ -139,9 +143,27 @@ public final class InformerSource<T extends HasMetadata> {
       this.sink = sink;
     }
 
+    /**
+     * Live unless the object came with the initial list. fabric8 reports synced before the last
+     * items of a large list reach this handler, so an add is judged by the list/watch boundary:
+     * live only when written after the list (a numerically larger resourceVersion, which etcd
+     * gives; when a server's versions are not numbers, the synced flag decides, as before).
+     */
     @Override
     public void onAdd(T object) {
-      deliver(object, informer.hasSynced());
+      deliver(object, afterList(KubernetesResourceUtil.getResourceVersion(object)));
+    }
+
+    private boolean afterList(String version) {
+      String list = listVersion;
+      if (list == null) {
+        return false;
+      }
+      try {
+        return Long.parseLong(version) > Long.parseLong(list);
+      } catch (NumberFormatException | NullPointerException notNumeric) {
+        return informer.hasSynced();
+      }
     }
 
     @Override

@@ -62,4 +62,28 @@ class InformerCacheEnvtestIT {
     assertThat(stored.getMetadata().getManagedFields()).as("an update without managedFields keeps them")
         .extracting("manager").contains("someone");
   }
+
+  @Test
+  void everyObjectOfTheInitialListIsDeliveredAsBacklogAndOnlyLaterChangesAsLive() throws Exception {
+    String namespace = server.createNamespace("boundary");
+    int listed = 300;
+    for (int i = 0; i < listed; i++) {
+      server.client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+          .withNewMetadata().withName("listed-" + i).endMetadata().build()).create();
+    }
+    Map<Request, Boolean> liveness = new java.util.concurrent.ConcurrentHashMap<>();
+    source = new InformerSource<>(client, ConfigMap.class, List.of(namespace), KeyMapper.self());
+    vertx.runOnContext(v -> source.start(vertx.getOrCreateContext(), (key, live) -> liveness.merge(key, live,
+        Boolean::logicalOr)));
+    Await.until("the whole list delivered", () -> source.hasSynced() && liveness.size() >= listed);
+
+    server.client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("fresh").endMetadata().build()).create();
+    Request fresh = new Request(namespace, "fresh");
+    Await.until("the fresh object delivered", () -> liveness.containsKey(fresh));
+
+    assertThat(liveness.get(fresh)).as("created after the list: live").isTrue();
+    assertThat(liveness.entrySet()).filteredOn(e -> !e.getKey().equals(fresh))
+        .as("not one item of the initial list counted as live").allSatisfy(e -> assertThat(e.getValue()).isFalse());
+  }
 }
