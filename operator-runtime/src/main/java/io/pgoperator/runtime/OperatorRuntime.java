@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * The composition root: starts the parts in order and stops them in reverse.
  *
  * <p>Start: metrics registry (before Vert.x, which picks its metrics backend at creation) →
- * Vert.x → probe and metrics servers → Kubernetes client → controllers (their informers run on
- * every replica) → leader election. Stop: controllers stop taking keys and drain in-flight
- * reconciles → the lease is released → informers stop → client, servers, Vert.x close. The whole
- * stop is bounded by {@link RuntimeOptions#gracefulShutdownTimeout()}.
+ * Vert.x → probe and metrics servers → Kubernetes clients → controllers (their informers run on
+ * every replica) → leader election, once every cache has synced. Stop: controllers stop taking
+ * keys and drain in-flight reconciles → the lease is released (left to expire if a reconcile is
+ * still running) → informers stop → clients, servers, Vert.x close. The whole stop is bounded by
+ * {@link RuntimeOptions#gracefulShutdownTimeout()}.
  */
 public final class OperatorRuntime {
 
