@@ -100,6 +100,8 @@ class DocumentedCommandsIT {
     maven("mvn -B -pl operator-runtime test -Dgroups=benchmark -DexcludedGroups= -Dtest=WorkQueueBenchmark");
     maven("mvn -B -pl operator-app -am verify -Dit.test=FailoverBenchmark -Dgroups=benchmark -DexcludedGroups="
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
+    maven("mvn -B -pl operator-app -am verify -Dit.test=ChaosSoakBenchmark -Dgroups=benchmark -DexcludedGroups="
+        + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
     maven("mvn -B -pl operator-runtime verify -Dit.test=ApiBlipBenchmark -Dgroups=benchmark -DexcludedGroups="
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
 

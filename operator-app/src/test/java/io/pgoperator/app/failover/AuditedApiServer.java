@@ -18,7 +18,7 @@ import java.util.List;
  * cannot be given API server flags, so the benchmark, which runs in a JVM of its own, starts this
  * one instead (from the same binaries, through {@link Envtest#startApiServer}).
  */
-final class AuditedApiServer implements AutoCloseable {
+public final class AuditedApiServer implements AutoCloseable {
 
   /**
    * Metadata of every request when it arrives (watches included, which complete late) and when
@@ -45,7 +45,7 @@ final class AuditedApiServer implements AutoCloseable {
     this.client = new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  static AuditedApiServer start(Path dir) {
+  public static AuditedApiServer start(Path dir) {
     Path policy = dir.resolve("audit-policy.yaml");
     Path log = dir.resolve("audit.log");
     try {
@@ -61,19 +61,30 @@ final class AuditedApiServer implements AutoCloseable {
     return new AuditedApiServer(server, new AuditLog(log));
   }
 
-  String kubeconfigYaml() {
+  public String kubeconfigYaml() {
     return server.getKubeConfigYaml();
   }
 
-  KubernetesClient client() {
+  /** The admin's config (client certificate in system:masters), straight to the API server. */
+  public Config config() {
+    return Config.fromKubeconfig(server.getKubeConfigYaml());
+  }
+
+  /** The admin client, straight to the API server. */
+  public KubernetesClient client() {
     return client;
+  }
+
+  /** The audit log file (one JSON event per line). */
+  public Path auditLogFile() {
+    return audit.file();
   }
 
   AuditLog audit() {
     return audit;
   }
 
-  void installCrd(Path file) {
+  public void installCrd(Path file) {
     Crds.install(client, List.of(file));
   }
 

@@ -26,11 +26,6 @@ import java.util.regex.Pattern;
  */
 final class Replica {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(1))
-      .build();
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
   private final String identity;
   private final Process process;
@@ -50,8 +45,8 @@ final class Replica {
 
   /** Starts the JVM and returns at once; see {@link OperatorProcesses#awaitReady}. */
   static Replica launch(String identity, Path jar, Path kubeconfig, String namespace, List<String> flags, Path logFile) {
-    int probePort = freePort();
-    int metricsPort = freePort();
+    int probePort = LocalJvm.freePort();
+    int metricsPort = LocalJvm.freePort();
     List<String> command = new ArrayList<>();
     command.add(OperatorJar.java());
     command.addAll(OperatorJar.JVM_FLAGS);
@@ -119,32 +114,14 @@ final class Replica {
 
   /** SIGSTOP: frozen, sockets open, timers not firing; the monotonic clock keeps running. */
   void pause() {
-    signal("STOP");
+    LocalJvm.signal(process, "STOP", identity);
   }
 
   /** SIGCONT. */
   void resume() {
-    signal("CONT");
+    LocalJvm.signal(process, "CONT", identity);
   }
 
-  private void signal(String name) {
-    if (!process.isAlive()) {
-      return;
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
-          .redirectErrorStream(true).start();
-      String output = new String(kill.getInputStream().readAllBytes());
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -s " + name + " " + process.pid() + " (" + identity + ") failed: " + output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot send SIG" + name + " to " + identity, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted sending SIG" + name + " to " + identity, e);
-    }
-  }
 
   /** The exit code, once the process has exited within {@code deadline}. */
   int awaitExit(Duration deadline) {
@@ -160,24 +137,19 @@ final class Replica {
   }
 
   boolean waitForExit(Duration deadline) {
-    try {
-      return process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return LocalJvm.waitForExit(process, deadline);
   }
 
   // ---- probes and metrics ----
 
   /** The HTTP status of /readyz, or -1 when nothing answers (not started yet, stopped, dead). */
   int readyz() {
-    return status(probePort, "/readyz");
+    return LocalJvm.status(probePort, "/readyz");
   }
 
   /** {@code leader_election_master_status{name=<lease>}}, or empty when /metrics does not answer. */
   OptionalDouble masterStatus(String lease) {
-    String text = get(metricsPort, "/metrics");
+    String text = LocalJvm.get(metricsPort, "/metrics");
     if (text == null) {
       return OptionalDouble.empty();
     }
@@ -198,44 +170,13 @@ final class Replica {
   }
 
   String metrics() {
-    String text = get(metricsPort, "/metrics");
+    String text = LocalJvm.get(metricsPort, "/metrics");
     return text == null ? "" : text;
   }
 
-  private static int status(int port, String path) {
-    try {
-      return HTTP.send(request(port, path), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
 
-  private static String get(int port, String path) {
-    try {
-      HttpResponse<String> response = HTTP.send(request(port, path), HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? response.body() : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
 
-  private static HttpRequest request(int port, String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(REQUEST_TIMEOUT).GET().build();
-  }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
-  }
 
   @Override
   public String toString() {
