@@ -41,6 +41,7 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
 
   private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
   private static final long SYNC_POLL_MILLIS = 50;
+  private static final long WATCH_POLL_MILLIS = 100;
 
   private final ControllerOptions options;
   private final InformerSource<? extends HasMetadata> primary;
@@ -58,6 +59,8 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
   private int active;
   private long syncTimer = -1;
   private long resyncTimer = -1;
+  private long watchTimer = -1;
+  private boolean holdingForWatches;
 
   public ControllerVerticle(ControllerOptions options, InformerSource<? extends HasMetadata> primary,
       List<InformerSource<? extends HasMetadata>> secondaries, Reconciler reconciler, Leadership leadership,
@@ -167,6 +170,7 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     stopping = true;
     cancel(syncTimer);
     cancel(resyncTimer);
+    cancel(watchTimer);
     if (queue != null) {
       queue.shutDown();
     }
@@ -196,12 +200,45 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
   }
 
   private void pump() {
+    if (!stopping && synced && term != null && queue.length() > 0 && !watching()) {
+      holdForWatches();
+      return;
+    }
     while (!stopping && synced && term != null && term.isValid() && active < options.maxConcurrentReconciles()) {
       Request key = queue.poll();
       if (key == null) {
         return;
       }
       process(key);
+    }
+  }
+
+  private boolean watching() {
+    boolean all = sources.stream().allMatch(InformerSource::isWatching);
+    if (all && holdingForWatches) {
+      holdingForWatches = false;
+      log.info("controller {}: every watch is open again; reconciling", options.name());
+    }
+    return all;
+  }
+
+  /**
+   * A source whose watch failed (an API outage, a dropped connection) may miss changes until it is
+   * re-established: reconciling from it could act on objects deleted or changed meanwhile (e.g.
+   * recreate the children of a deleted cluster right after an outage). Keys wait until every watch
+   * is open again; they stay queued.
+   */
+  private void holdForWatches() {
+    if (!holdingForWatches) {
+      holdingForWatches = true;
+      log.info("controller {}: a watch is down; holding reconciles until the caches follow the API server again",
+          options.name());
+    }
+    if (watchTimer < 0) {
+      watchTimer = clock.setTimer(WATCH_POLL_MILLIS, () -> {
+        watchTimer = -1;
+        pump();
+      });
     }
   }
 

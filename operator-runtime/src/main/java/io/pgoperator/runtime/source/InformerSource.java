@@ -95,6 +95,14 @@ public final class InformerSource<T extends HasMetadata> {
     }
   }
 
+  /**
+   * True while every informer of this source has its watch open: its cache follows the API server.
+   * False after a watch failed until it is re-established (the cache may miss changes meanwhile).
+   */
+  public boolean isWatching() {
+    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::isWatching);
+  }
+
   /** True once every informer of this source has completed its initial list. */
   public boolean hasSynced() {
     return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);

@@ -101,6 +101,37 @@ class FencingUnderFaultsIT {
   }
 
   @Test
+  void afterAnOutageTheLeaderWaitsForItsWatchesInsteadOfActingOnAStaleCache() throws Exception {
+    replicas = new Replicas("fence-stale", LEASE, RENEW, RETRY);
+    replicas.start("a");
+    replicas.awaitOneLeader();
+    replicas.start("b");
+    replicas.createIn("gone");
+    Await.until("in-gone reconciled", () -> replicas.hasOut("gone"));
+    replicas.deleteOut("gone");
+
+    Instant down = Instant.now();
+    replicas.proxy.outage(true);
+    replicas.deleteIn("gone"); // while the operator cannot see it
+    Duration outage = LEASE.plus(RENEW);
+    Await.until("the outage outlasts the lease", outage.plusSeconds(10), () -> Instant.now().isAfter(down.plus(outage)));
+    // The API comes back for the Lease and for writes first; lists and watches stay cut a while, so
+    // the caches still hold in-gone when a replica leads again (as when informers back off longer
+    // than the elector after a long outage).
+    replicas.proxy.inject(Selector.classes(RequestClass.READ, RequestClass.WATCH), Fault.reset());
+    replicas.proxy.outage(false);
+
+    String leader = replicas.awaitOneLeader();
+    Await.until("the new leader queued its cached keys", () -> replicas.backlog(leader) > 0 || replicas.hasOut("gone"));
+    replicas.proxy.clear();
+    replicas.createIn("fresh");
+    Await.until("the leader reconciled the fresh object and has nothing left to do",
+        () -> replicas.hasOut("fresh") && replicas.backlog(leader) == 0);
+    assertThat(replicas.hasOut("gone")).as("in-gone, deleted during the outage, was not acted on from a stale cache")
+        .isFalse();
+  }
+
+  @Test
   void aSlowApiServerStillYieldsALeaderThatWrites() throws Exception {
     // 6 s / 3 s: a write may take 2.88 s; writes take 1.5 s here, Lease requests 0.7 s.
     replicas = new Replicas("fence-slow", Duration.ofSeconds(6), RENEW, RETRY);

@@ -65,11 +65,13 @@ final class Replicas implements AutoCloseable {
     config.setNamespace(namespace);
     RuntimeOptions options = new RuntimeOptions(BindAddress.parse("127.0.0.1:0"), BindAddress.parse("127.0.0.1:0"),
         Optional.of(timings.withIdentity(name)), List.of(namespace), 1, Duration.ZERO, Duration.ofSeconds(4));
-    OperatorRuntime runtime = OperatorRuntime.start(options, config, context -> List.of(
-        new ControllerVerticle(context.controllerOptions("faults"),
-            new InformerSource<>(context.client(), ConfigMap.class, List.of(namespace), KeyMapper.self()), List.of(),
+    OperatorRuntime runtime = OperatorRuntime.start(options, config, context -> {
+      InformerSource<ConfigMap> configMaps =
+          new InformerSource<>(context.client(), ConfigMap.class, List.of(namespace), KeyMapper.self());
+      return List.of(new ControllerVerticle(context.controllerOptions("faults"), configMaps, List.of(),
             request -> {
-              if (!request.name().startsWith("in-")) {
+              // Level-based, from the cache, as a real reconciler: a deleted "in" writes nothing.
+              if (!request.name().startsWith("in-") || configMaps.get(request) == null) {
                 return Future.succeededFuture(Result.done());
               }
               String writer = name + " term " + ReconcileScope.current().term().number();
@@ -79,8 +81,8 @@ final class Replicas implements AutoCloseable {
                           .addToData("writer", writer).build())
                       .createOr(NonDeletingOperation::update))
                   .map(written -> Result.done());
-            }, context.leadership(), context.registry())))
-        .await(60, TimeUnit.SECONDS);
+            }, context.leadership(), context.registry()));
+    }).await(60, TimeUnit.SECONDS);
     running.put(name, runtime);
     return runtime;
   }
@@ -113,6 +115,31 @@ final class Replicas implements AutoCloseable {
 
   Lease lease() {
     return server.client().leases().inNamespace(namespace).withName(LEASE).get();
+  }
+
+  /** Whether {@code out-<name>} exists. */
+  boolean hasOut(String name) {
+    return server.client().configMaps().inNamespace(namespace).withName("out-" + name).get() != null;
+  }
+
+  void deleteIn(String name) {
+    server.client().configMaps().inNamespace(namespace).withName("in-" + name).delete();
+  }
+
+  void deleteOut(String name) {
+    server.client().configMaps().inNamespace(namespace).withName("out-" + name).delete();
+  }
+
+  /** Keys queued or being reconciled by {@code name}'s controller, from its own metrics. */
+  double backlog(String name) {
+    double total = 0;
+    for (String line : running.get(name).scrapeMetrics().lines().toList()) {
+      if ((line.startsWith("workqueue_depth{") || line.startsWith("controller_runtime_active_workers{"))
+          && line.contains("\"faults\"")) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   Instant acquiredAt() {
