@@ -1,15 +1,8 @@
 package io.pgoperator.app.chaos;
 
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.pgoperator.runtime.testing.ServiceAccountTokens;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.pgoperator.api.v1alpha1.PostgresCluster;
-import io.pgoperator.runtime.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,37 +29,7 @@ final class ReplicaIdentities {
 
   /** Creates the ServiceAccount and its RoleBinding, returns a token valid for {@code validity}, once RBAC lets it in. */
   static String token(KubernetesClient admin, Config adminConfig, String namespace, String name, Duration validity) {
-    admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
-        .withNewMetadata().withName(name).endMetadata().build()).create();
-    admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder()
-        .withNewMetadata().withName(name + "-admin").endMetadata()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("cluster-admin")
-        .endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject()
-        .build()).create();
-    String token = admin.serviceAccounts().inNamespace(namespace).withName(name).tokenRequest(
-        new TokenRequestBuilder().withNewSpec().withExpirationSeconds(validity.toSeconds()).endSpec().build())
-        .getStatus().getToken();
-    Config direct = new ConfigBuilder(Config.empty())
-        .withMasterUrl(adminConfig.getMasterUrl())
-        .withCaCertData(adminConfig.getCaCertData())
-        .withCaCertFile(adminConfig.getCaCertFile())
-        .withOauthToken(token)
-        .withRequestRetryBackoffLimit(0)
-        .build();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(direct).build()) {
-      // RBAC bindings reach the authorizer through a cache: wait until this one counts.
-      Await.until(name + " may use leases and PostgresClusters in " + namespace, Duration.ofSeconds(60), () -> {
-        try {
-          client.leases().inNamespace(namespace).list();
-          client.resources(PostgresCluster.class).inNamespace(namespace).list();
-          return true;
-        } catch (KubernetesClientException e) {
-          return false;
-        }
-      });
-    }
-    return token;
+    return ServiceAccountTokens.namespaceAdmin(admin, adminConfig, namespace, name, validity);
   }
 
   /** A kubeconfig file for one replica: the proxy's URL and CA, the replica's bearer token. */

@@ -2,14 +2,8 @@ package io.pgoperator.runtime.faults;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.pgoperator.runtime.OperatorRuntime;
 import io.pgoperator.runtime.RuntimeOptions;
@@ -22,6 +16,7 @@ import io.pgoperator.runtime.source.InformerSource;
 import io.pgoperator.runtime.source.KeyMapper;
 import io.pgoperator.runtime.testing.Await;
 import io.pgoperator.runtime.testing.Envtest;
+import io.pgoperator.runtime.testing.ServiceAccountTokens;
 import io.pgoperator.runtime.testing.faults.FaultProxy;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -157,35 +152,7 @@ final class Replicas implements AutoCloseable {
   }
 
   private String serviceAccountToken(String name) {
-    KubernetesClient admin = server.client();
-    admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
-        .withNewMetadata().withName(name).endMetadata().build()).create();
-    admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder()
-        .withNewMetadata().withName(name + "-admin").endMetadata()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("cluster-admin")
-        .endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject()
-        .build()).create();
-    String token = admin.serviceAccounts().inNamespace(namespace).withName(name).tokenRequest(
-        new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
-    Config direct = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
-        .withMasterUrl(server.config().getMasterUrl())
-        .withCaCertData(server.config().getCaCertData())
-        .withCaCertFile(server.config().getCaCertFile())
-        .withOauthToken(token)
-        .withRequestRetryBackoffLimit(0)
-        .build();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(direct).build()) {
-      // RBAC bindings reach the authorizer through a cache: wait until this one counts.
-      Await.until(name + " may use leases", () -> {
-        try {
-          client.leases().inNamespace(namespace).list();
-          return true;
-        } catch (KubernetesClientException e) {
-          return false;
-        }
-      });
-    }
-    return token;
+    return ServiceAccountTokens.namespaceAdmin(server.client(), server.config(), namespace, name, Duration.ofHours(1));
   }
+
 }
