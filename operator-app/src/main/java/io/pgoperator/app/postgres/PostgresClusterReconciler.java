@@ -54,6 +54,7 @@ public final class PostgresClusterReconciler implements Reconciler {
   private final RecentWrites recent = new RecentWrites();
   private final ChildWriter writer;
   private final ReplicationObserver replication;
+  private final ParsedTlsSecrets tlsSecrets = new ParsedTlsSecrets();
 
   public PostgresClusterReconciler(ClusterCache cache, KubeCalls calls, EventRecorder events,
       Clock clock, PrimaryMonitor monitor) {
@@ -145,14 +146,14 @@ public final class PostgresClusterReconciler implements Reconciler {
     Secret ownership = ownership(pass.cluster, ChildNames.caSecret(pass.cluster.getMetadata().getName()),
         ChildMeta.COMPONENT_TLS);
     if (cached != null) {
-      pass.authority = ClusterTls.authority(cached);
+      pass.authority = tlsSecrets.authority(cached);
       return writer.repair(pass.cluster, ownership, cached).mapEmpty();
     }
     CertificateAuthority made = ClusterTls.newAuthority(pass.cluster, clock.wallTime());
     return writer.create(pass.cluster, ClusterTls.caSecret(pass.cluster, made), ownership)
         .map(secret -> {
           // Created, or made meanwhile by someone else (a 409 reads it back): use what is stored.
-          pass.authority = ClusterTls.authority(secret);
+          pass.authority = tlsSecrets.authority(secret);
           return null;
         });
   }
@@ -192,7 +193,7 @@ public final class PostgresClusterReconciler implements Reconciler {
    */
   private Future<Void> ensureServerCertificate(Pass pass) {
     Secret cached = pass.observed.serverTls();
-    Optional<ServerCertificate> current = ClusterTls.current(pass.cluster, cached, pass.authority, clock.wallTime());
+    Optional<ServerCertificate> current = tlsSecrets.current(pass.cluster, cached, pass.authority, clock.wallTime());
     ServerCertificate server = current.orElseGet(() -> ClusterTls.issue(pass.cluster, pass.authority, clock.wallTime()));
     pass.renewal = ClusterTls.renewal(server);
     Secret desired = current.isPresent()

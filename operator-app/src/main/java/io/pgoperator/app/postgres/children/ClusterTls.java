@@ -77,6 +77,16 @@ public final class ClusterTls {
   /** The server certificate in {@code existing} while it needs no replacing at {@code now}. */
   public static Optional<ServerCertificate> current(PostgresCluster cluster, Secret existing,
       CertificateAuthority authority, Instant now) {
+    return usable(cluster, existing, authority).filter(server -> current(server, now));
+  }
+
+  /**
+   * The server certificate in {@code existing} if it can serve this cluster whatever the date:
+   * readable, its key matching, issued by {@code authority} (whose certificate the Secret carries)
+   * and naming every host of the cluster.
+   */
+  public static Optional<ServerCertificate> usable(PostgresCluster cluster, Secret existing,
+      CertificateAuthority authority) {
     if (existing == null) {
       return Optional.empty();
     }
@@ -88,12 +98,16 @@ public final class ClusterTls {
     }
     try {
       ServerCertificate server = ServerCertificate.fromPem(cert, key);
-      boolean good = server.issuedBy(authority) && server.covers(dnsNames(cluster), LOOPBACK)
-          && !server.expiresWithin(now, RENEW_BEFORE);
+      boolean good = server.issuedBy(authority) && server.covers(dnsNames(cluster), LOOPBACK);
       return good ? Optional.of(server) : Optional.empty();
     } catch (IllegalArgumentException unreadable) {
       return Optional.empty();
     }
+  }
+
+  /** Whether {@code server} is still short of its renewal date at {@code now}. */
+  public static boolean current(ServerCertificate server, Instant now) {
+    return !server.expiresWithin(now, RENEW_BEFORE);
   }
 
   public static ServerCertificate issue(PostgresCluster cluster, CertificateAuthority authority, Instant now) {
