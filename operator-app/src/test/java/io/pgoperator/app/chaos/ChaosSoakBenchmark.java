@@ -9,6 +9,7 @@ package io.pgoperator.app.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgoperator.app.failover.AuditedApiServer;
+import io.pgoperator.app.failover.OperatorJar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -134,7 +135,7 @@ class ChaosSoakBenchmark {
         kubeconfigs.put(replica, ReplicaIdentities.kubeconfig(DIR.resolve("kubeconfig-" + replica + ".yaml"),
             proxy.url(), proxy.caCertificatePem(), replica, token, NAMESPACE));
       }
-      fleet = new Fleet(OperatorProcess.locateJar(), NAMESPACE, DIR, flags, kubeconfigs);
+      fleet = new Fleet(OperatorJar.locate(), NAMESPACE, DIR, flags, kubeconfigs);
       fleet.startAll();
       outcome.firstLeader = awaitLeader(Duration.ofSeconds(120))
           .orElseThrow(() -> new IllegalStateException("no replica took the Lease within 120s of starting"));
@@ -477,7 +478,7 @@ class ChaosSoakBenchmark {
     StringBuilder out = new StringBuilder();
     Instant soakEnd = o.allLifted != null ? o.allLifted : Instant.now();
     out.append("\nChaos soak benchmark: ").append(REPLICAS.size()).append(" operator processes (fat jar, ")
-        .append(String.join(" ", OperatorProcess.JVM_FLAGS)).append(") behind a fault proxy on a real kube-apiserver\n");
+        .append(String.join(" ", OperatorJar.JVM_FLAGS)).append(") behind a fault proxy on a real kube-apiserver\n");
     out.append("seed ").append(seed).append(" (replay the fault schedule with -Dchaos.seed=").append(seed)
         .append("); soak ").append(human(soak)).append("; operator flags: ").append(String.join(" ", flags)).append('\n');
     if (harness != null) {

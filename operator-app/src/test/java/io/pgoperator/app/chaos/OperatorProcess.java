@@ -1,14 +1,10 @@
 package io.pgoperator.app.chaos;
 
 import io.pgoperator.app.failover.LocalJvm;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.pgoperator.app.failover.OperatorJar;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,14 +13,10 @@ import java.util.regex.Pattern;
  * One incarnation of an operator JVM (the fat jar) with its own kubeconfig file: identity (its
  * Lease {@code holderIdentity}), probe and metrics ports on loopback, its log, the signals the
  * benchmark sends it, and what the benchmark knows about it (signalled, stopped). Its fabric8
- * client announces itself as {@code <identity>/chaos}. A trimmed copy of the failover package's
- * {@code Replica}, which is package-private there and has one kubeconfig for all replicas.
+ * client announces itself as {@code <identity>/chaos}. Started like the failover package's
+ * {@code Replica} ({@link OperatorJar#start}), with a kubeconfig of its own and an incarnation count.
  */
 final class OperatorProcess {
-
-  /** Small and quick to start, like the failover benchmark's: three of these share two cores with the API server. */
-  static final List<String> JVM_FLAGS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-Xss512k");
 
   private static final Pattern RECONCILE_TOTAL = Pattern.compile(
       "^controller_runtime_reconcile_total\\{[^}]*\\}\\s+(\\S+)", Pattern.MULTILINE);
@@ -63,43 +55,10 @@ final class OperatorProcess {
       List<String> flags, Path logFile) {
     int probePort = LocalJvm.freePort();
     int metricsPort = LocalJvm.freePort();
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_FLAGS);
-    command.add("-Dkubernetes.user.agent=" + identity + "/chaos");
-    command.addAll(List.of("-jar", jar.toString(),
-        "--leader-elect",
-        "--kubeconfig=" + kubeconfig,
-        "--health-probe-bind-address=127.0.0.1:" + probePort,
-        "--metrics-bind-address=127.0.0.1:" + metricsPort,
-        "--leader-election-namespace=" + namespace,
-        "--watch-namespace=" + namespace,
-        "--identity=" + identity,
-        "--log-format=json"));
-    command.addAll(flags);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(logFile.toFile());
-    builder.environment().put("HOSTNAME", identity);
-    builder.environment().remove("KUBECONFIG");
-    try {
-      Instant now = Instant.now();
-      return new OperatorProcess(identity, incarnation, builder.start(), logFile, probePort, metricsPort, now);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start operator replica " + identity + ": " + command, e);
-    }
-  }
-
-  /** {@code operator-app/target/operator.jar}, built by the package phase before Failsafe runs. */
-  static Path locateJar() {
-    Path cwd = Paths.get("").toAbsolutePath();
-    for (Path candidate : List.of(cwd.resolve("target/operator.jar"), cwd.resolve("operator-app/target/operator.jar"))) {
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("the operator's fat jar is missing: looked for target/operator.jar and "
-        + "operator-app/target/operator.jar under " + cwd + ". Run it through mvn verify, which packages first.");
+    Instant now = Instant.now();
+    Process process = OperatorJar.start(jar, identity, "chaos", kubeconfig, namespace, probePort, metricsPort, flags,
+        logFile);
+    return new OperatorProcess(identity, incarnation, process, logFile, probePort, metricsPort, now);
   }
 
   String identity() {
@@ -171,7 +130,6 @@ final class OperatorProcess {
     LocalJvm.signal(process, "CONT", identity);
     stopped = false;
   }
-
 
   boolean waitForExit(Duration deadline) {
     return LocalJvm.waitForExit(process, deadline);
@@ -250,7 +208,6 @@ final class OperatorProcess {
   Duration longestHealthzFailure() {
     return longestHealthzFailure;
   }
-
 
 
 

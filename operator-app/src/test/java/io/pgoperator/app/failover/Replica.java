@@ -1,11 +1,8 @@
 package io.pgoperator.app.failover;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
@@ -41,32 +38,10 @@ final class Replica {
   static Replica launch(String identity, Path jar, Path kubeconfig, String namespace, List<String> flags, Path logFile) {
     int probePort = LocalJvm.freePort();
     int metricsPort = LocalJvm.freePort();
-    List<String> command = new ArrayList<>();
-    command.add(OperatorJar.java());
-    command.addAll(OperatorJar.JVM_FLAGS);
-    command.add("-Dkubernetes.user.agent=" + identity + "/failover");
-    command.addAll(List.of("-jar", jar.toString(),
-        "--leader-elect",
-        "--kubeconfig=" + kubeconfig,
-        "--health-probe-bind-address=127.0.0.1:" + probePort,
-        "--metrics-bind-address=127.0.0.1:" + metricsPort,
-        "--leader-election-namespace=" + namespace,
-        "--watch-namespace=" + namespace,
-        "--identity=" + identity,
-        "--log-format=json"));
-    command.addAll(flags);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(logFile.toFile());
-    // Events name their reporting instance after HOSTNAME, as in a pod.
-    builder.environment().put("HOSTNAME", identity);
-    builder.environment().remove("KUBECONFIG");
-    try {
-      Instant now = Instant.now();
-      return new Replica(identity, builder.start(), new ReplicaLog(logFile), probePort, metricsPort, now);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start operator replica " + identity + ": " + command, e);
-    }
+    Instant now = Instant.now();
+    Process process = OperatorJar.start(jar, identity, "failover", kubeconfig, namespace, probePort, metricsPort, flags,
+        logFile);
+    return new Replica(identity, process, new ReplicaLog(logFile), probePort, metricsPort, now);
   }
 
   String identity() {
@@ -115,7 +90,6 @@ final class Replica {
   void resume() {
     LocalJvm.signal(process, "CONT", identity);
   }
-
 
   /** The exit code, once the process has exited within {@code deadline}. */
   int awaitExit(Duration deadline) {
@@ -167,7 +141,6 @@ final class Replica {
     String text = LocalJvm.get(metricsPort, "/metrics");
     return text == null ? "" : text;
   }
-
 
 
 

@@ -109,16 +109,17 @@ public final class LeaseElector extends VerticleBase implements Leadership {
     return done.future();
   }
 
-  /**
-   * For {@code /healthz}: fails while this replica believes it leads but has not renewed for
-   * longer than the renew deadline plus a grace, which only a stuck event loop explains, so the
-   * pod gets restarted. Standbys pass. Does not need the elector's event loop.
-   */
   /** Why liveness fails now, or null (see {@link #livenessCheck()}). */
   String unhealthyReason() {
     return election.unhealthyReason();
   }
 
+  /**
+   * For {@code /healthz}: fails while this replica believes it leads but has not renewed for
+   * longer than the renew deadline plus a grace, which only a stuck event loop explains, or once
+   * another process was seen using this replica's identity; either way the pod gets restarted.
+   * Standbys pass. Does not need the elector's event loop.
+   */
   public Future<Void> livenessCheck() {
     String reason = election.unhealthyReason();
     return reason == null ? Future.succeededFuture() : Future.failedFuture(reason);
