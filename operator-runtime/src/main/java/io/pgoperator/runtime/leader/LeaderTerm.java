@@ -36,6 +36,21 @@ public final class LeaderTerm {
     return !ended && clock.nanoTime() - validUntilNanos < 0;
   }
 
+  /**
+   * Time left until this term's deadline if it is not renewed again: what a request sent now may
+   * take at most. Zero once the term is not valid; {@code Long.MAX_VALUE} for an unbounded term.
+   */
+  public long remainingNanos() {
+    if (ended) {
+      return 0;
+    }
+    long until = validUntilNanos;
+    if (until == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(0, until - clock.nanoTime());
+  }
+
   /** Called by the elector after each successful renew. */
   public void extendUntil(long nanos) {
     if (!ended) {
