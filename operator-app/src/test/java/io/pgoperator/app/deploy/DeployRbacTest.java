@@ -45,9 +45,13 @@ class DeployRbacTest {
       "/events", Set.of("create"),
       "/pods", Set.of("get"));
 
-  /** Leader election, in the operator's own namespace only. */
+  /**
+   * Leader election, in the operator's own namespace only: the Lease, and the leader's Pod, which
+   * standbys watch for the kubelet's report of its container terminating.
+   */
   private static final Map<String, Set<String>> OWN_NAMESPACE = Map.of(
-      "coordination.k8s.io/leases", Set.of("get", "list", "watch", "create", "update"));
+      "coordination.k8s.io/leases", Set.of("get", "list", "watch", "create", "update"),
+      "/pods", Set.of("get", "list", "watch"));
 
   private final Rendered rendered = DeployManifests.base();
 
@@ -57,7 +61,7 @@ class DeployRbacTest {
   }
 
   @Test
-  void leasesAreGrantedOnlyInTheOperatorsNamespace() {
+  void leasesAndTheOperatorsPodsAreGrantedOnlyInTheOperatorsNamespace() {
     Role role = rendered.one(Role.class);
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(grants(role.getRules())).isEqualTo(new TreeMap<>(OWN_NAMESPACE));

@@ -210,7 +210,23 @@ final class KubeLeaseApi implements LeaseApi {
     java.util.Map<String, String> annotations = lease.getMetadata().getAnnotations();
     return new LeaseRecord(spec.getHolderIdentity(), spec.getLeaseDurationSeconds(), instant(spec.getAcquireTime()),
         instant(spec.getRenewTime()), spec.getLeaseTransitions(), lease.getMetadata().getResourceVersion(),
-        annotations == null ? null : annotations.get(LeaseRecord.INSTANCE_ANNOTATION));
+        annotations == null ? null : annotations.get(LeaseRecord.INSTANCE_ANNOTATION), holderPod(annotations));
+  }
+
+  /** The holder's Pod as its annotations name it; null when any part is missing or malformed. */
+  private static HolderPod holderPod(java.util.Map<String, String> annotations) {
+    if (annotations == null) {
+      return null;
+    }
+    String pod = annotations.get(LeaseRecord.POD_ANNOTATION);
+    String uid = annotations.get(LeaseRecord.POD_UID_ANNOTATION);
+    String container = annotations.get(LeaseRecord.CONTAINER_ANNOTATION);
+    int slash = pod == null ? -1 : pod.indexOf('/');
+    if (slash <= 0 || slash == pod.length() - 1 || uid == null || uid.isBlank() || container == null
+        || container.isBlank()) {
+      return null;
+    }
+    return new HolderPod(pod.substring(0, slash), pod.substring(slash + 1), uid, container);
   }
 
   private static void apply(LeaseRecord record, Lease lease) {
@@ -221,6 +237,16 @@ final class KubeLeaseApi implements LeaseApi {
       annotations.remove(LeaseRecord.INSTANCE_ANNOTATION);
     } else {
       annotations.put(LeaseRecord.INSTANCE_ANNOTATION, record.holderInstance());
+    }
+    HolderPod pod = record.holderPod();
+    if (pod == null) {
+      annotations.remove(LeaseRecord.POD_ANNOTATION);
+      annotations.remove(LeaseRecord.POD_UID_ANNOTATION);
+      annotations.remove(LeaseRecord.CONTAINER_ANNOTATION);
+    } else {
+      annotations.put(LeaseRecord.POD_ANNOTATION, pod.namespace() + "/" + pod.name());
+      annotations.put(LeaseRecord.POD_UID_ANNOTATION, pod.uid());
+      annotations.put(LeaseRecord.CONTAINER_ANNOTATION, pod.container());
     }
     lease.getMetadata().setAnnotations(annotations.isEmpty() ? null : annotations);
     LeaseSpec spec = lease.getSpec();

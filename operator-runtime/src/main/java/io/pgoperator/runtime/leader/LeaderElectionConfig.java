@@ -29,6 +29,8 @@ import java.util.UUID;
  * @param releaseOnCancel whether {@link Leadership#release()} clears the Lease for a fast handover
  * @param exitOnLostLeadership whether losing leadership ends the process (through the elector's
  *     exit callback) instead of returning to standby
+ * @param pod the Pod and container this process runs in, written on the Lease so standbys can take
+ *     over as soon as the kubelet reports this process gone; null when unknown (outside a Pod)
  */
 public record LeaderElectionConfig(
     String namespace,
@@ -38,7 +40,8 @@ public record LeaderElectionConfig(
     Duration renewDeadline,
     Duration retryPeriod,
     boolean releaseOnCancel,
-    boolean exitOnLostLeadership) {
+    boolean exitOnLostLeadership,
+    HolderPod pod) {
 
   /** client-go's JitterFactor: the renew loop may run up to 1.2 retry periods apart. */
   static final double JITTER_FACTOR = 1.2;
@@ -61,30 +64,38 @@ public record LeaderElectionConfig(
     validateTimings(leaseDuration, renewDeadline, retryPeriod);
   }
 
-  /** client-go's defaults (15 s / 10 s / 2 s), release on cancel, no exit, a fresh identity. */
+  /**
+   * client-go's defaults (15 s / 10 s / 2 s), release on cancel, no exit, a fresh identity, and
+   * the Pod from the environment ({@link HolderPod#fromEnvironment()}).
+   */
   public static LeaderElectionConfig of(String namespace, String name) {
     return new LeaderElectionConfig(namespace, name, defaultIdentity(), DEFAULT_LEASE_DURATION,
-        DEFAULT_RENEW_DEADLINE, DEFAULT_RETRY_PERIOD, true, false);
+        DEFAULT_RENEW_DEADLINE, DEFAULT_RETRY_PERIOD, true, false, HolderPod.fromEnvironment().orElse(null));
+  }
+
+  public LeaderElectionConfig withPod(HolderPod pod) {
+    return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
+        releaseOnCancel, exitOnLostLeadership, pod);
   }
 
   public LeaderElectionConfig withIdentity(String identity) {
     return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
-        releaseOnCancel, exitOnLostLeadership);
+        releaseOnCancel, exitOnLostLeadership, pod);
   }
 
   public LeaderElectionConfig withTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
     return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
-        releaseOnCancel, exitOnLostLeadership);
+        releaseOnCancel, exitOnLostLeadership, pod);
   }
 
   public LeaderElectionConfig withReleaseOnCancel(boolean releaseOnCancel) {
     return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
-        releaseOnCancel, exitOnLostLeadership);
+        releaseOnCancel, exitOnLostLeadership, pod);
   }
 
   public LeaderElectionConfig withExitOnLostLeadership(boolean exitOnLostLeadership) {
     return new LeaderElectionConfig(namespace, name, identity, leaseDuration, renewDeadline, retryPeriod,
-        releaseOnCancel, exitOnLostLeadership);
+        releaseOnCancel, exitOnLostLeadership, pod);
   }
 
   /**
@@ -142,7 +153,8 @@ public record LeaderElectionConfig(
   @Override
   public String toString() {
     return "lease " + namespace + "/" + name + " as " + identity + " (lease-duration " + leaseDuration.toMillis()
-        + "ms, renew-deadline " + renewDeadline.toMillis() + "ms, retry-period " + retryPeriod.toMillis() + "ms)";
+        + "ms, renew-deadline " + renewDeadline.toMillis() + "ms, retry-period " + retryPeriod.toMillis() + "ms"
+        + (pod == null ? ", pod unknown: a crashed leader is taken over at lease expiry" : ", pod " + pod) + ")";
   }
 
   private static void validateTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ final class LeaseElection {
   private final String identity;
   private final String lease;
   private final LeaseApi api;
+  private final PodWatch pods;
   private final Clock clock;
   private final ElectionMetrics metrics;
   private final LeaseObservation seen;
@@ -67,17 +69,20 @@ final class LeaseElection {
   private boolean sawAny;
   private String firstSeenVersion;
   private volatile String duplicateIdentity;
+  /** The holder's Pod this standby follows, null when none. */
+  private HolderPod followed;
 
   /**
    * @param jitterMillis given a maximum, returns a delay in [0, maximum] added to each takeover
    *     at expiry
    */
-  LeaseElection(LeaderElectionConfig config, LeaseApi api, Clock clock, MeterRegistry registry,
+  LeaseElection(LeaderElectionConfig config, LeaseApi api, PodWatch pods, Clock clock, MeterRegistry registry,
       LongUnaryOperator jitterMillis) {
     this.config = config;
     this.identity = config.identity();
     this.lease = config.namespace() + "/" + config.name();
     this.api = api;
+    this.pods = pods;
     this.clock = clock;
     this.metrics = new ElectionMetrics(registry, config.name(), () -> term != null);
     this.seen = new LeaseObservation(config, clock, metrics, jitterMillis);
@@ -113,6 +118,7 @@ final class LeaseElection {
     phase = Phase.COMPETING;
     LOG.info("competing for {}", config);
     api.watch(this::onWatchEvent);
+    pods.start(this::onHolderPod);
     step();
   }
 
@@ -141,7 +147,11 @@ final class LeaseElection {
   // ---- deciding what to do next ----
 
   private void step() {
-    if (phase != Phase.COMPETING || request.busy()) {
+    if (phase != Phase.COMPETING) {
+      return;
+    }
+    followHolderPod();
+    if (request.busy()) {
       return;
     }
     cancelWake();
@@ -188,6 +198,31 @@ final class LeaseElection {
     step();
   }
 
+  /**
+   * A standby follows the Pod of the holder it last saw, so it hears at once when the kubelet
+   * reports the holder's process gone; a leader follows none.
+   */
+  private void followHolderPod() {
+    LeaseRecord record = seen.known() ? seen.record() : null;
+    if (record == null) {
+      return; // keep following while re-reading: the holder is most likely the same
+    }
+    HolderPod holder = term == null && record.hasHolder() && !record.heldBy(identity) ? record.holderPod() : null;
+    if (!java.util.Objects.equals(holder, followed)) {
+      followed = holder;
+      seen.sawHolderPod(null);
+      pods.follow(holder);
+    }
+  }
+
+  private void onHolderPod(io.fabric8.kubernetes.api.model.Pod pod) {
+    if (phase != Phase.COMPETING) {
+      return;
+    }
+    seen.sawHolderPod(pod);
+    step();
+  }
+
   // ---- requests ----
 
   private void read() {
@@ -209,17 +244,28 @@ final class LeaseElection {
     LeaseRecord current = seen.record();
     Instant now = clock.wallTime();
     int seconds = config.leaseDurationSeconds();
+    HolderPod pod = config.pod();
     LeaseRecord next;
+    String takeover = null;
     if (current == null) {
-      next = new LeaseRecord(identity, seconds, now, now, 0, null, instance);
+      next = new LeaseRecord(identity, seconds, now, now, 0, null, instance, pod);
     } else if (current.heldBy(identity)) {
-      Instant acquired = current.acquireTime() != null ? current.acquireTime() : now;
-      next = new LeaseRecord(identity, seconds, acquired, now, current.transitions(), current.resourceVersion(),
-          instance);
+      // Our own record keeps its acquireTime; a predecessor's under our identity (a restart with a
+      // fixed --identity) gets a fresh one: it dates this process's acquisition (see HolderDeath).
+      boolean ours = instance.equals(current.holderInstance()) && current.acquireTime() != null;
+      next = new LeaseRecord(identity, seconds, ours ? current.acquireTime() : now, now, current.transitions(),
+          current.resourceVersion(), instance, pod);
     } else {
       next = new LeaseRecord(identity, seconds, now, now, current.transitions() + 1, current.resourceVersion(),
-          instance);
+          instance, pod);
+      Optional<String> terminated = seen.holderTerminated();
+      takeover = !current.hasHolder() ? "released" : terminated.isPresent() ? "holder_terminated" : "expired";
+      if (terminated.isPresent()) {
+        LOG.info("taking over lease {} from {} without waiting for it to expire: {}", lease,
+            current.holderIdentity(), terminated.get());
+      }
     }
+    String reason = takeover;
     boolean renewing = term != null;
     long sent = clock.nanoTime();
     String what = current == null ? "create" : renewing ? "renew" : "update";
@@ -229,6 +275,9 @@ final class LeaseElection {
       }
       seen.saw(record);
       if (seen.heldByMe()) {
+        if (reason != null) {
+          metrics.tookOver(reason);
+        }
         held(sent);
       }
       afterRequest();
@@ -436,8 +485,8 @@ final class LeaseElection {
     cancel(releaseTimer);
     deadlineTimer = releaseTimer = -1;
     Promise<Void> done = released;
-    // Release completes once the watch is closed too, so nothing outlives the undeploy.
-    api.close().onComplete(closed -> {
+    // Release completes once the watches are closed too, so nothing outlives the undeploy.
+    Future.join(api.close(), pods.close()).onComplete(closed -> {
       if (done != null) {
         done.tryComplete();
       }

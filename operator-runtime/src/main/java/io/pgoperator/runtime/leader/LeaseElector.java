@@ -30,8 +30,10 @@ public final class LeaseElector extends VerticleBase implements Leadership {
   private final LeaderElectionConfig config;
   private final LeaseElection election;
 
-  /** The production elector: Lease requests through {@code client}'s asynchronous HTTP client. */
   /**
+   * The production elector: Lease requests through {@code requests}' asynchronous HTTP client;
+   * the Lease, and the Pod of its holder, watched through {@code watches}.
+   *
    * @param watches the client whose informer watches the Lease (it reconnects on its own)
    * @param requests the client for get/create/update of the Lease: no client-level retries (see
    *     {@code KubeClients#createForLease}); each request is abandoned after
@@ -40,14 +42,20 @@ public final class LeaseElector extends VerticleBase implements Leadership {
   public static LeaseElector create(LeaderElectionConfig config, KubernetesClient watches, KubernetesClient requests,
       Clock clock, MeterRegistry registry) {
     return new LeaseElector(config, new KubeLeaseApi(watches, requests, config.namespace(), config.name(),
-        config.leaseRequestTimeout()), clock, registry,
+        config.leaseRequestTimeout()), new KubePodWatch(watches), clock, registry,
         max -> max <= 0 ? 0 : ThreadLocalRandom.current().nextLong(max + 1));
   }
 
+  /** An elector that learns a crashed holder's fate only from the Lease's expiry. */
   LeaseElector(LeaderElectionConfig config, LeaseApi api, Clock clock, MeterRegistry registry,
       LongUnaryOperator jitterMillis) {
+    this(config, api, PodWatch.NONE, clock, registry, jitterMillis);
+  }
+
+  LeaseElector(LeaderElectionConfig config, LeaseApi api, PodWatch pods, Clock clock, MeterRegistry registry,
+      LongUnaryOperator jitterMillis) {
     this.config = config;
-    this.election = new LeaseElection(config, api, clock, registry, jitterMillis);
+    this.election = new LeaseElection(config, api, pods, clock, registry, jitterMillis);
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.pgoperator.runtime.leader;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.pgoperator.runtime.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ final class LeaseObservation {
   private boolean seenAny;
   private String lastHolder = "";
   private volatile String holder = "";
+  private Pod holderPod;
 
   LeaseObservation(LeaderElectionConfig config, Clock clock, ElectionMetrics metrics, LongUnaryOperator jitterMillis) {
     this.identity = config.identity();
@@ -94,9 +97,29 @@ final class LeaseObservation {
     return record != null && record.heldBy(identity);
   }
 
-  /** Whether a standby may write now: no Lease, no holder, our own, or expired by our clock. */
+  /**
+   * Whether a standby may write now: no Lease, no holder, our own, expired by our clock, or its
+   * holder's process reported gone by the kubelet.
+   */
   boolean takeable(long nowNanos) {
-    return record == null || !record.hasHolder() || record.heldBy(identity) || nowNanos - takeoverAtNanos >= 0;
+    return record == null || !record.hasHolder() || record.heldBy(identity) || nowNanos - takeoverAtNanos >= 0
+        || holderTerminated().isPresent();
+  }
+
+  /** The latest report on the Pod the holder runs in (null: none, or the Pod does not exist). */
+  void sawHolderPod(Pod pod) {
+    this.holderPod = pod;
+  }
+
+  /**
+   * Why the holder of the Lease as last seen is known dead (see {@link HolderDeath}), or empty.
+   * Only for a record held by someone else and known now.
+   */
+  Optional<String> holderTerminated() {
+    if (!known || record == null || !record.hasHolder() || record.heldBy(identity)) {
+      return Optional.empty();
+    }
+    return HolderDeath.of(record, holderPod);
   }
 
   long takeoverAtNanos() {

@@ -12,6 +12,9 @@ import java.time.temporal.ChronoUnit;
  * @param holderInstance which process wrote the record (annotation {@value #INSTANCE_ANNOTATION}):
  *     two processes that share a holder identity tell each other apart by it; null from writers
  *     that do not set it
+ * @param holderPod the Pod and container the holder runs in (annotations {@value #POD_ANNOTATION},
+ *     {@value #POD_UID_ANNOTATION}, {@value #CONTAINER_ANNOTATION}); null when the holder did not
+ *     say, and then only the Lease's expiry tells that it is gone
  */
 record LeaseRecord(
     String holderIdentity,
@@ -20,9 +23,13 @@ record LeaseRecord(
     Instant renewTime,
     Integer leaseTransitions,
     String resourceVersion,
-    String holderInstance) {
+    String holderInstance,
+    HolderPod holderPod) {
 
   static final String INSTANCE_ANNOTATION = "runtime.pgoperator.io/holder-instance";
+  static final String POD_ANNOTATION = "runtime.pgoperator.io/holder-pod";
+  static final String POD_UID_ANNOTATION = "runtime.pgoperator.io/holder-pod-uid";
+  static final String CONTAINER_ANNOTATION = "runtime.pgoperator.io/holder-container";
 
   /** A record from a writer that names no instance (client-go, kubectl). */
   LeaseRecord(String holderIdentity, Integer leaseDurationSeconds, Instant acquireTime, Instant renewTime,
@@ -30,9 +37,16 @@ record LeaseRecord(
     this(holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions, resourceVersion, null);
   }
 
+  /** A record that names the writing process but not its Pod. */
+  LeaseRecord(String holderIdentity, Integer leaseDurationSeconds, Instant acquireTime, Instant renewTime,
+      Integer leaseTransitions, String resourceVersion, String holderInstance) {
+    this(holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions, resourceVersion,
+        holderInstance, null);
+  }
+
   LeaseRecord withInstance(String instance) {
     return new LeaseRecord(holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions,
-        resourceVersion, instance);
+        resourceVersion, instance, holderPod);
   }
 
   LeaseRecord {

@@ -16,6 +16,14 @@
  *       deadline; a timer ends it then (listeners told), and the replica competes again under a
  *       new term, or exits if configured to.
  *   <li>{@code release()} ends the term and tells listeners before it clears the holder.
+ *   <li>A standby may also take a held Lease at once, by the same compare-and-swap, when the
+ *       kubelet has reported the holder's process gone: the holder writes its Pod uid and
+ *       container on the Lease ({@code HolderPod}), standbys watch that one Pod, and {@code
+ *       HolderDeath} says yes only for a termination of that container that finished at or after
+ *       the holder's {@code acquireTime} (or a terminal Pod phase with the container stopped). A
+ *       dead process writes nothing, so there is nothing to fence. A vanished Pod, another uid, a
+ *       still-running container, a node that stopped reporting (node loss, a partition, a paused
+ *       process): no verdict, and the expiry rule applies.
  * </ul>
  * The protocol is {@code LeaseElection}, a plain state machine over a clock and a small
  * non-blocking {@code LeaseApi} ({@code KubeLeaseApi}: fabric8's async HTTP client plus an

@@ -61,7 +61,7 @@ final class FakeLeaseApi implements LeaseApi {
 
     private static LeaseRecord withVersion(LeaseRecord r, long v) {
       return new LeaseRecord(r.holderIdentity(), r.leaseDurationSeconds(), r.acquireTime(), r.renewTime(),
-          r.leaseTransitions(), String.valueOf(v), r.holderInstance());
+          r.leaseTransitions(), String.valueOf(v), r.holderInstance(), r.holderPod());
     }
   }
 
