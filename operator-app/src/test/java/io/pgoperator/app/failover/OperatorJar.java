@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The fat jar under test and the JVM that runs it: the test JVM's own {@code java}. */
 public final class OperatorJar {
@@ -44,6 +45,12 @@ public final class OperatorJar {
    */
   public static Process start(Path jar, String identity, String agent, Path kubeconfig, String namespace,
       int probePort, int metricsPort, List<String> flags, Path logFile) {
+    return start(jar, identity, agent, kubeconfig, namespace, probePort, metricsPort, flags, logFile, Map.of());
+  }
+
+  /** Like the above, with {@code env} added to the process's environment (e.g. a Pod's downward API). */
+  public static Process start(Path jar, String identity, String agent, Path kubeconfig, String namespace,
+      int probePort, int metricsPort, List<String> flags, Path logFile, Map<String, String> env) {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.addAll(JVM_FLAGS);
@@ -63,6 +70,7 @@ public final class OperatorJar {
         .redirectOutput(logFile.toFile());
     builder.environment().put("HOSTNAME", identity);
     builder.environment().remove("KUBECONFIG");
+    builder.environment().putAll(env);
     try {
       return builder.start();
     } catch (IOException e) {

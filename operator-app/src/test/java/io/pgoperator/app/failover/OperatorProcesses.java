@@ -39,6 +39,7 @@ final class OperatorProcesses implements AutoCloseable {
   private final Path logDir;
   private final List<String> flags;
   private final Map<String, Replica> current = new LinkedHashMap<>();
+  private Kubelet kubelet;
   private final List<Replica> every = new ArrayList<>();
 
   /**
@@ -62,6 +63,27 @@ final class OperatorProcesses implements AutoCloseable {
 
   String namespace() {
     return namespace;
+  }
+
+  /**
+   * From now on each replica runs "in a Pod": a {@link Kubelet} stand-in creates its Pod, gives
+   * the process the Pod's downward-API environment and reports the container's starts and exits.
+   */
+  OperatorProcesses withKubelet() {
+    this.kubelet = new Kubelet(admin, namespace);
+    return this;
+  }
+
+  /**
+   * SIGKILL, as an OOM kill or a crash would end it; once the process is gone, the kubelet
+   * stand-in (if any) reports its container terminated with exit code 137, as a kubelet does.
+   */
+  void crash(Replica replica) {
+    replica.kill();
+    replica.awaitExit(Duration.ofSeconds(60));
+    if (kubelet != null) {
+      kubelet.containerExited(replica.identity(), 137, "Error");
+    }
   }
 
   Path logDir() {
@@ -91,7 +113,8 @@ final class OperatorProcesses implements AutoCloseable {
   private Replica launch(String identity) {
     long incarnations = every.stream().filter(r -> r.identity().equals(identity)).count();
     Path log = logDir.resolve(incarnations == 0 ? identity + ".log" : identity + "." + (incarnations + 1) + ".log");
-    Replica replica = Replica.launch(identity, jar, kubeconfig, namespace, flags, log);
+    Map<String, String> env = kubelet == null ? Map.of() : kubelet.containerStarting(identity);
+    Replica replica = Replica.launch(identity, jar, kubeconfig, namespace, flags, log, env);
     every.add(replica);
     current.put(identity, replica);
     return replica;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,12 +36,13 @@ final class Replica {
   }
 
   /** Starts the JVM and returns at once; see {@link OperatorProcesses#awaitReady}. */
-  static Replica launch(String identity, Path jar, Path kubeconfig, String namespace, List<String> flags, Path logFile) {
+  static Replica launch(String identity, Path jar, Path kubeconfig, String namespace, List<String> flags, Path logFile,
+      Map<String, String> env) {
     int probePort = LocalJvm.freePort();
     int metricsPort = LocalJvm.freePort();
     Instant now = Instant.now();
     Process process = OperatorJar.start(jar, identity, "failover", kubeconfig, namespace, probePort, metricsPort, flags,
-        logFile);
+        logFile, env);
     return new Replica(identity, process, new ReplicaLog(logFile), probePort, metricsPort, now);
   }
 
