@@ -1,4 +1,4 @@
-// Run (numbers only, never fails on them; about 2-3 minutes with the default election timings):
+// Run (numbers only, never fails on them; about 4 minutes with the default election timings):
 // mvn -B -pl operator-app -am verify -Dit.test=FailoverBenchmark -Dgroups=benchmark -DexcludedGroups= \
 //   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
 // Other election timings: add e.g. -Dfailover.flags="--lease-duration=4s --renew-deadline=3s --retry-period=1s"
@@ -30,14 +30,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three operator processes on a real, audited kube-apiserver. Each round SIGKILLs the leader
- * (crash failover), then SIGTERMs the next one (graceful handover); a fresh PostgresCluster is
- * created as soon as the old leader can no longer take it (dead, or Lease released). Reports per
- * round: signal → another replica holds the Lease, signal → the fresh cluster's status is
- * written, who wrote it (its status field manager), and from the audit log the API
- * requests the new leader made as a standby after the signal and in its first seconds as leader
- * (a warm takeover makes no LIST). Prints a table and writes it to results.txt; fails only when
- * the harness does (a replica dies, nobody takes over, nothing gets reconciled).
+ * Three operator processes on a real, audited kube-apiserver, each "in a Pod" whose status a
+ * {@link Kubelet} stand-in writes. Each round: SIGKILL of the leader with the kubelet reporting
+ * the container terminated (a process crash on a live node: taken over on the report), SIGKILL
+ * with no report (as after a node loss: taken over at lease expiry), then SIGTERM of the next one
+ * (graceful handover). A fresh PostgresCluster is created as soon as the old leader can no longer
+ * take it (dead, or Lease released). Reports per round: signal → another replica holds the
+ * Lease, signal → the fresh cluster's status is written, who wrote it (its status field manager),
+ * from the audit log the new leader's acquisition → its first write (not a Lease, not an Event),
+ * and the API requests the new leader made as a standby after the signal and in its first seconds
+ * as leader (a warm takeover makes no LIST). Prints a table and writes it to results.txt; fails
+ * only when the harness does (a replica dies, nobody takes over, nothing gets reconciled).
  */
 @Tag("benchmark")
 class FailoverBenchmark {
@@ -49,7 +52,7 @@ class FailoverBenchmark {
   private static final String NAMESPACE = "failover-benchmark";
 
   enum Scenario {
-    CRASH("SIGKILL"), GRACEFUL("SIGTERM");
+    REPORTED_CRASH("SIGKILL+kubelet"), CRASH("SIGKILL"), GRACEFUL("SIGTERM");
 
     final String signal;
 
@@ -59,7 +62,7 @@ class FailoverBenchmark {
   }
 
   record Sample(int round, Scenario scenario, String from, String to, int exitCode, long createdMillis, long holderMillis,
-      long reconciledMillis, String reconciledBy, List<Request> asStandby, List<Request> asLeader) {}
+      long reconciledMillis, String reconciledBy, long firstWriteMillis, List<Request> asStandby, List<Request> asLeader) {}
 
   @Test
   void crashFailoverAndGracefulHandover() {
@@ -68,7 +71,8 @@ class FailoverBenchmark {
     try (AuditedApiServer server = AuditedApiServer.start(DIR)) {
       server.installCrd(EnvtestBinaries.repositoryRoot().resolve("deploy/crd/postgresclusters.postgres.example.com-v1.yml"));
       Clusters.createNamespace(server.client(), NAMESPACE);
-      OperatorProcesses processes = new OperatorProcesses(server.client(), server.kubeconfigYaml(), NAMESPACE, DIR, flags);
+      OperatorProcesses processes = new OperatorProcesses(server.client(), server.kubeconfigYaml(), NAMESPACE, DIR, flags)
+          .withKubelet();
       try (processes) {
         processes.start(3);
         for (int round = 1; round <= ROUNDS; round++) {
@@ -96,7 +100,7 @@ class FailoverBenchmark {
       }
     }
     awaitIdle(processes.live());
-    String fresh = scenario.name().toLowerCase() + "-" + round;
+    String fresh = scenario.name().toLowerCase().replace('_', '-') + "-" + round;
     try (FirstSeen<Lease> released = FirstSeen.watch("the Lease no longer held by " + old.identity(),
             lease(admin), lease -> !holder(lease).equals(old.identity()));
         FirstSeen<Lease> handedOver = FirstSeen.watch("another holder of the Lease than " + old.identity(),
@@ -108,7 +112,9 @@ class FailoverBenchmark {
       long t0 = System.nanoTime();
       // The fresh cluster appears once the old leader can no longer take it: when it is dead, or
       // when it has released the Lease (it ends its term before that, draining what it had started).
-      if (scenario == Scenario.CRASH) {
+      if (scenario == Scenario.REPORTED_CRASH) {
+        processes.crash(old);
+      } else if (scenario == Scenario.CRASH) {
         old.kill();
         old.awaitExit(EXIT);
       } else {
@@ -129,13 +135,30 @@ class FailoverBenchmark {
       String agent = next.identity() + "/";
       List<Request> asStandby = server.audit().requests(agent, signalled, holder.wall());
       List<Request> asLeader = server.audit().requests(agent, holder.wall(), windowEnd);
+      long firstWrite = acquisitionToFirstWrite(server.audit().requests(agent, signalled, windowEnd));
 
       Replica back = processes.restart(old);
       Await.until(back + " stands by after its restart", () -> back.reportsStandby(OperatorProcesses.LEASE));
       return new Sample(round, scenario, old.identity(), next.identity(), exitCode, millis(created - t0),
           millis(holder.nanos() - t0), millis(written.nanos() - t0),
-          String.join(",", Clusters.statusManagers(cluster)), asStandby, asLeader);
+          String.join(",", Clusters.statusManagers(cluster)), firstWrite, asStandby, asLeader);
     }
+  }
+
+  /**
+   * From the audit log: the first successful Lease write of the new leader after the signal (its
+   * acquisition) to its first write that is neither a Lease nor an Event (a child or a status), in
+   * ms of the API server's receive times; -1 when there is none in the window.
+   */
+  private static long acquisitionToFirstWrite(List<Request> requests) {
+    Instant acquired = requests.stream().filter(r -> r.isLease() && r.isWrite() && r.code() / 100 == 2)
+        .map(Request::received).findFirst().orElse(null);
+    if (acquired == null) {
+      return -1;
+    }
+    return requests.stream()
+        .filter(r -> r.isWrite() && !r.isLease() && !r.resource().startsWith("events") && !r.received().isBefore(acquired))
+        .map(r -> Duration.between(acquired, r.received()).toMillis()).findFirst().orElse(-1L);
   }
 
   /**
@@ -190,12 +213,13 @@ class FailoverBenchmark {
             + " (SIGKILL: it is dead; SIGTERM: it released the Lease);\n'reconciled' is when its status was written."
             + " Requests (audit log) of the new leader: as a standby until it took over, and in its first ")
         .append(FIRST_SECONDS.toSeconds()).append("s as leader.\n\n");
-    String row = "%-5s %-7s %-22s %4s %7s %10s %10s %-10s %7s %6s %4s %8s %5s %6s %4s%n";
+    String row = "%-5s %-15s %-22s %4s %7s %10s %10s %-10s %9s %7s %6s %4s %8s %5s %6s %4s%n";
     out.append(String.format(row, "round", "signal", "old -> new leader", "exit", "created", "new holder", "reconciled",
-        "written by", "standby", "leader", "LIST", "LIST pgc", "WATCH", "writes", "409"));
+        "written by", "acq->wrt", "standby", "leader", "LIST", "LIST pgc", "WATCH", "writes", "409"));
     for (Sample s : samples) {
       out.append(String.format(row, s.round(), s.scenario().signal, s.from() + " -> " + s.to(), s.exitCode(),
-          s.createdMillis(), s.holderMillis(), s.reconciledMillis(), s.reconciledBy(), s.asStandby().size(), s.asLeader().size(),
+          s.createdMillis(), s.holderMillis(), s.reconciledMillis(), s.reconciledBy(), s.firstWriteMillis(),
+          s.asStandby().size(), s.asLeader().size(),
           count(s.asLeader(), r -> r.verb().equals("list")),
           count(s.asLeader(), r -> r.verb().equals("list") && r.resource().equals("postgresclusters")),
           count(s.asLeader(), r -> r.verb().equals("watch")),
@@ -205,9 +229,11 @@ class FailoverBenchmark {
     for (Scenario scenario : Scenario.values()) {
       List<Sample> of = samples.stream().filter(s -> s.scenario() == scenario).toList();
       out.append(String.format("%n%s (%s): new holder median %d ms (min %d, max %d); fresh cluster reconciled median %d ms"
-              + " (min %d, max %d)", scenario.name().toLowerCase(), scenario.signal,
+              + " (min %d, max %d); acquisition -> first write median %d ms (min %d, max %d)",
+          scenario.name().toLowerCase().replace('_', ' '), scenario.signal,
           median(of, Sample::holderMillis), min(of, Sample::holderMillis), max(of, Sample::holderMillis),
-          median(of, Sample::reconciledMillis), min(of, Sample::reconciledMillis), max(of, Sample::reconciledMillis)));
+          median(of, Sample::reconciledMillis), min(of, Sample::reconciledMillis), max(of, Sample::reconciledMillis),
+          median(of, Sample::firstWriteMillis), min(of, Sample::firstWriteMillis), max(of, Sample::firstWriteMillis)));
     }
     out.append("\n\nRequests of the new leader in its first ").append(FIRST_SECONDS.toSeconds())
         .append("s as leader, all rounds (verb resource -> HTTP status: count):\n");
