@@ -57,6 +57,9 @@ public final class OperatorRuntime {
   private KubeCalls calls;
   private Leadership leadership;
   private volatile String electorDeployment;
+  /** How often a standby reads through the write client to keep its connection open. */
+  static final Duration KEEP_WARM_PERIOD = Duration.ofSeconds(20);
+
   private volatile boolean stopping;
   private volatile boolean cacheSyncTimedOut;
   private Runnable onLostLeadershipExit = () -> {};
@@ -161,6 +164,7 @@ public final class OperatorRuntime {
       if (unsynced.isEmpty()) {
         vertx.cancelTimer(id);
         log.info("caches synced in {} ms: competing for leadership", (System.nanoTime() - startedNanos) / 1_000_000);
+        warmWritePath();
         vertx.deployVerticle(elector).onSuccess(deployment -> {
           if (stopping) {
             vertx.undeploy(deployment);
@@ -176,6 +180,41 @@ public final class OperatorRuntime {
             + " installed", unsynced, options.cacheSyncTimeout().toSeconds());
       }
     });
+  }
+
+  /**
+   * Keeps the takeover path warm, so that a standby that wins writes within milliseconds: each
+   * reconciler's code runs once (class loading, crypto, serialization; no API requests), and the
+   * write client's connection is opened now and kept open while this replica stands by (a read
+   * every {@link #KEEP_WARM_PERIOD}, well inside the HTTP client's 60 s keep-alive).
+   */
+  private void warmWritePath() {
+    for (ControllerVerticle controller : controllers) {
+      long started = System.nanoTime();
+      vertx.<Void>executeBlocking(() -> {
+        controller.warmUp();
+        return null;
+      }, false).onComplete(done -> {
+        if (done.succeeded()) {
+          log.debug("controller {} warmed up in {} ms", controller.name(), (System.nanoTime() - started) / 1_000_000);
+        } else {
+          log.warn("controller {}: warm-up failed (the first reconcile will be slower): {}", controller.name(),
+              done.cause().toString());
+        }
+      });
+    }
+    keepWarm();
+    vertx.setPeriodic(KEEP_WARM_PERIOD.toMillis(), id -> {
+      if (stopping) {
+        vertx.cancelTimer(id);
+      } else if (!leadership.isLeader()) {
+        keepWarm();
+      }
+    });
+  }
+
+  private void keepWarm() {
+    calls.keepWarm().onFailure(error -> log.debug("keeping the write connection warm failed: {}", error.toString()));
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {

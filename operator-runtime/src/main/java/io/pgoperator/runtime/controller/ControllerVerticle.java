@@ -79,6 +79,11 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
   }
 
   /** Every source, primary first; their sync state feeds the readiness checks. */
+  /** The reconciler's warm-up ({@link Reconciler#warmUp()}); blocks: call it on a worker. */
+  public void warmUp() {
+    reconciler.warmUp();
+  }
+
   public List<InformerSource<? extends HasMetadata>> sources() {
     return List.copyOf(sources);
   }

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The write client's last check: every HTTP request it sends, first attempt or any repeat, leaves
+ * The write client's last check: every HTTP request it sends that can change something (any
+ * method but GET), first attempt or any repeat, leaves
  * only while the term of the write that sends it is valid, and is abandoned (its connection reset)
  * when that term's deadline passes: its timeout is the time left in the term, or the write timeout
  * if that is shorter. {@link KubeCalls#write} names the term for the worker thread that runs the
@@ -40,6 +41,9 @@ final class FencingInterceptor implements Interceptor {
 
   @Override
   public void before(BasicBuilder builder, HttpRequest request, Interceptor.RequestTags tags) {
+    if ("GET".equals(request.method())) {
+      return; // a read changes nothing: it needs no term (KubeCalls#keepWarm reads through this client)
+    }
     LeaderTerm term = TERM.get();
     if (term == null || !term.isValid()) {
       throw new FencedWriteException("refused to send " + request.method() + " " + request.uri().getPath() + ": "

@@ -68,6 +68,26 @@ public final class KubeCalls implements AutoCloseable {
     }, false);
   }
 
+  /**
+   * {@code object} as JSON, serialized exactly as a write sends it (the write client's own
+   * serializer): for warming up that path, see {@code Reconciler#warmUp}.
+   */
+  public String serializeForWrite(Object object) {
+    return writes.getKubernetesSerialization().asJson(object);
+  }
+
+  /**
+   * Opens, or keeps open, the write client's connection to the API server (TCP, TLS) with a read
+   * of {@code /version}, so that the first write after a takeover does not pay for a handshake.
+   * Fails when the API server does not answer; harmless either way.
+   */
+  public Future<Void> keepWarm() {
+    return pool.executeBlocking(() -> {
+      writes.getKubernetesVersion();
+      return null;
+    }, false);
+  }
+
   @Override
   public void close() {
     pool.close();

@@ -11,4 +11,13 @@ import io.vertx.core.Future;
 public interface Reconciler {
 
   Future<Result> reconcile(Request request);
+
+  /**
+   * Runs the code a first reconcile would run (class loading, cryptography, serialization)
+   * without sending anything to the API server, so that a standby that takes over writes within
+   * milliseconds instead of paying for all that on the takeover path. Called once per replica on
+   * a worker thread, after the caches synced; may block. A failure is logged and otherwise
+   * ignored.
+   */
+  default void warmUp() {}
 }

@@ -82,6 +82,19 @@ class KubeCallsEnvtestIT {
   }
 
   @Test
+  void keepingTheWriteConnectionWarmIsARead_itNeedsNoTermWhileWritesStillDo() throws Exception {
+    leadership.release();
+    assertThat(leadership.currentTerm()).isNull();
+
+    calls.keepWarm().await(10, TimeUnit.SECONDS);
+
+    Throwable refused = calls.write("create ConfigMap", c -> c.configMaps().inNamespace(namespace)
+            .resource(new ConfigMapBuilder().withNewMetadata().withName("no-term").endMetadata().build()).create())
+        .transform(result -> io.vertx.core.Future.succeededFuture(result.cause())).await(10, TimeUnit.SECONDS);
+    assertThat(refused).isInstanceOf(FencedWriteException.class);
+  }
+
+  @Test
   void aRequestUnansweredWhenItsTermsDeadlinePassesIsAbandonedNotLeftOnTheWire() throws Exception {
     try (FaultProxy proxy = FaultProxy.start(Envtest.get().config())) {
       Config config = proxy.clientConfig(null);
