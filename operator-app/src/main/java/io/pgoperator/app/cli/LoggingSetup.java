@@ -38,6 +38,9 @@ public final class LoggingSetup {
       "io.fabric8", Level.WARN,
       // Its one warning is that a custom resource's version is not v1: ours is v1alpha1 on purpose.
       "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", Level.ERROR,
+      // It warns, with a stack trace, at every retry of a failed list or watch (within a second
+      // during an outage); the runtime logs those failures itself, once a minute (RetryLog).
+      "io.fabric8.kubernetes.client.informers.impl.cache.Reflector", Level.ERROR,
       "io.micrometer", Level.WARN,
       "io.vertx", Level.INFO);
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pgoperator.runtime.kube.RetryLog;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -139,10 +140,11 @@ final class KubeLeaseApi implements LeaseApi {
     // backoff, forever: fabric8's default gives up on some, and a watch that stopped silently
     // would turn takeover from milliseconds into the retry period. The elector polls every retry
     // period meanwhile, so leadership never depends on the watch.
+    RetryLog failures = new RetryLog(LOG, "watch on lease " + namespace + "/" + name
+        + " (polling every retry period meanwhile)");
     informer.exceptionHandler((started, error) -> {
       if (!closed) {
-        LOG.warn("watch on lease {}/{} failed ({}); re-establishing it, polling meanwhile: {}", namespace, name,
-            started ? "watching" : "initial list", error.toString());
+        failures.failed(error);
       }
       return !closed;
     });

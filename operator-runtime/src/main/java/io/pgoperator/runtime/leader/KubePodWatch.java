@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pgoperator.runtime.kube.RetryLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -76,13 +77,14 @@ final class KubePodWatch implements PodWatch {
         deliver(started, null);
       }
     });
+    RetryLog failures = new RetryLog(LOG, "watch on pod " + target.namespace() + "/" + target.name()
+        + " (the Lease holder's)");
     started.exceptionHandler((watching, error) -> {
-      if (error instanceof KubernetesClientException k && k.getCode() == 403) {
-        context.runOnContext(v -> forbid(target, error));
+      if (RetryLog.unwrap(error) instanceof KubernetesClientException k && k.getCode() == 403) {
+        context.runOnContext(v -> forbid(target, k));
         return false;
       }
-      LOG.debug("watch on pod {}/{} failed ({}); re-establishing it: {}", target.namespace(), target.name(),
-          watching ? "watching" : "initial list", error.toString());
+      failures.failed(error);
       return true;
     });
     started.start();
@@ -105,6 +107,11 @@ final class KubePodWatch implements PodWatch {
         + " grant get, list and watch on pods in namespace {} to take over as soon as the kubelet reports it",
         pod.namespace(), pod.name(), error.getMessage(), pod.namespace());
     stopInformer();
+  }
+
+  /** Whether the API server refused to let this replica watch pods (see the class comment). */
+  boolean forbidden() {
+    return forbidden;
   }
 
   @Override

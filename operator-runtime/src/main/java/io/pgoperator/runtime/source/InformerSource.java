@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
+import io.pgoperator.runtime.kube.RetryLog;
 import io.pgoperator.runtime.reconcile.Request;
 import io.vertx.core.Context;
 import java.util.ArrayList;
@@ -64,8 +65,10 @@ public final class InformerSource<T extends HasMetadata> {
 
   /**
    * Starts the informers. Safe on an event loop: nothing here waits for the API server. Events
-   * are mapped to keys and handed to {@code sink} on {@code context}. Listing errors (a missing
-   * CRD, a 403) are logged and retried with backoff; the source stays unsynced meanwhile.
+   * are mapped to keys and handed to {@code sink} on {@code context}. Listing and watch errors (a
+   * missing CRD, a 403, an API server that is down) are retried with backoff, within a second,
+   * and logged when they start and then once a minute ({@link RetryLog}); the source stays
+   * unsynced, or not watching, meanwhile.
    */
   public void start(Context context, KeySink sink) {
     if (!informers.isEmpty()) {
@@ -78,10 +81,13 @@ public final class InformerSource<T extends HasMetadata> {
         informers.add(client.resources(type).inNamespace(namespace).withLabels(labels).runnableInformer(0));
       }
     }
-    for (SharedIndexInformer<T> informer : informers) {
+    for (int i = 0; i < informers.size(); i++) {
+      SharedIndexInformer<T> informer = informers.get(i);
       informer.itemStore(new LeanItemStore<>());
+      RetryLog failures = new RetryLog(log, "informer for " + name
+          + (namespaces.isEmpty() ? "" : " in namespace " + namespaces.get(i)));
       informer.exceptionHandler((started, error) -> {
-        log.warn("informer for {} failed ({}); retrying: {}", name, started ? "watching" : "initial list", error.toString());
+        failures.failed(error);
         return true;
       });
       Handler handler = new Handler(informer, context, sink);
