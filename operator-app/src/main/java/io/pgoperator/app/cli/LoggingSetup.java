@@ -38,9 +38,10 @@ public final class LoggingSetup {
       "io.fabric8", Level.WARN,
       // Its one warning is that a custom resource's version is not v1: ours is v1alpha1 on purpose.
       "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", Level.ERROR,
-      // It warns, with a stack trace, at every retry of a failed list or watch (within a second
-      // during an outage); the runtime logs those failures itself, once a minute (RetryLog).
-      "io.fabric8.kubernetes.client.informers.impl.cache.Reflector", Level.ERROR,
+      // It logs a stack trace at every failed list or watch (WARN, or ERROR when the runtime
+      // stops a refused informer to retry it later), within a second during an outage; the
+      // runtime reports exactly those failures itself, once a minute (RetryLog).
+      "io.fabric8.kubernetes.client.informers.impl.cache.Reflector", Level.OFF,
       "io.micrometer", Level.WARN,
       "io.vertx", Level.INFO);
 

@@ -2,16 +2,19 @@ package io.pgoperator.runtime.source;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import io.pgoperator.runtime.kube.RetryLog;
 import io.pgoperator.runtime.reconcile.Request;
 import io.vertx.core.Context;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,16 @@ public final class InformerSource<T extends HasMetadata> {
   private final KeyMapper<T> mapper;
   private final Map<String, String> labels;
   private final String name;
-  private final List<SharedIndexInformer<T>> informers = new ArrayList<>();
+  /** First wait before an informer whose initial list was refused (403, 404) is tried again. */
+  static final Duration REFUSED_RETRY_MIN = Duration.ofSeconds(1);
+  /** The longest such wait. */
+  static final Duration REFUSED_RETRY_MAX = Duration.ofSeconds(30);
+
+  /** One informer per watched namespace (or one for all); a slot's informer may be replaced before it syncs. */
+  private final List<SharedIndexInformer<T>> informers = new CopyOnWriteArrayList<>();
+  private Context context;
+  private KeySink sink;
+  private volatile boolean stopped;
 
   /**
    * @param namespaces the namespaces to watch; empty for all namespaces
@@ -65,40 +77,76 @@ public final class InformerSource<T extends HasMetadata> {
 
   /**
    * Starts the informers. Safe on an event loop: nothing here waits for the API server. Events
-   * are mapped to keys and handed to {@code sink} on {@code context}. Listing and watch errors (a
-   * missing CRD, a 403, an API server that is down) are retried with backoff, within a second,
-   * and logged when they start and then once a minute ({@link RetryLog}); the source stays
-   * unsynced, or not watching, meanwhile.
+   * are mapped to keys and handed to {@code sink} on {@code context}. An API server that is down
+   * or failing is retried within a second; an initial list it refuses (403: no RBAC rule yet, 404:
+   * the CRD is not installed yet) is tried again from a fresh informer after {@link
+   * #REFUSED_RETRY_MIN}, doubling up to {@link #REFUSED_RETRY_MAX}, as client-go backs off, rather
+   * than every second. Failures are logged when they start and then once a minute ({@link
+   * RetryLog}); the source stays unsynced, or not watching, meanwhile.
    */
   public void start(Context context, KeySink sink) {
     if (!informers.isEmpty()) {
       throw new IllegalStateException("source " + name + " already started");
     }
-    if (namespaces.isEmpty()) {
-      informers.add(client.resources(type).inAnyNamespace().withLabels(labels).runnableInformer(0));
-    } else {
-      for (String namespace : namespaces) {
-        informers.add(client.resources(type).inNamespace(namespace).withLabels(labels).runnableInformer(0));
+    this.context = context;
+    this.sink = sink;
+    int slots = namespaces.isEmpty() ? 1 : namespaces.size();
+    for (int slot = 0; slot < slots; slot++) {
+      informers.add(newInformer(slot));
+    }
+    for (int slot = 0; slot < slots; slot++) {
+      run(slot, informers.get(slot), new RetryLog(log, "informer for " + name
+          + (namespaces.isEmpty() ? "" : " in namespace " + namespaces.get(slot))), REFUSED_RETRY_MIN);
+    }
+  }
+
+  private SharedIndexInformer<T> newInformer(int slot) {
+    SharedIndexInformer<T> informer = namespaces.isEmpty()
+        ? client.resources(type).inAnyNamespace().withLabels(labels).runnableInformer(0)
+        : client.resources(type).inNamespace(namespaces.get(slot)).withLabels(labels).runnableInformer(0);
+    informer.itemStore(new LeanItemStore<>());
+    return informer;
+  }
+
+  private void run(int slot, SharedIndexInformer<T> informer, RetryLog failures, Duration nextRefusedRetry) {
+    informer.exceptionHandler((started, error) -> {
+      failures.failed(error);
+      if (!started && refused(error)) {
+        context.runOnContext(v -> retryLater(slot, informer, failures, nextRefusedRetry));
+        return false;
       }
-    }
-    for (int i = 0; i < informers.size(); i++) {
-      SharedIndexInformer<T> informer = informers.get(i);
-      informer.itemStore(new LeanItemStore<>());
-      RetryLog failures = new RetryLog(log, "informer for " + name
-          + (namespaces.isEmpty() ? "" : " in namespace " + namespaces.get(i)));
-      informer.exceptionHandler((started, error) -> {
-        failures.failed(error);
-        return true;
-      });
-      Handler handler = new Handler(informer, context, sink);
-      informer.addEventHandler(handler);
-      informer.start().whenComplete((ignored, error) -> {
-        if (error == null) {
-          handler.listVersion = informer.lastSyncResourceVersion();
-          log.info("informer for {} synced ({} cached)", name, informer.getStore().list().size());
-        }
-      });
-    }
+      return true;
+    });
+    Handler handler = new Handler(informer, context, sink);
+    informer.addEventHandler(handler);
+    informer.start().whenComplete((ignored, error) -> {
+      if (error == null) {
+        handler.listVersion = informer.lastSyncResourceVersion();
+        log.info("informer for {} synced ({} cached)", name, informer.getStore().list().size());
+      }
+    });
+  }
+
+  /** Replaces a refused informer (nothing cached yet) with a fresh one after {@code delay}. */
+  private void retryLater(int slot, SharedIndexInformer<T> refused, RetryLog failures, Duration delay) {
+    context.owner().setTimer(delay.toMillis(), id -> {
+      if (stopped || informers.get(slot) != refused) {
+        return;
+      }
+      SharedIndexInformer<T> fresh = newInformer(slot);
+      informers.set(slot, fresh);
+      context.executeBlocking(() -> {
+        refused.stop();
+        return null;
+      }, false);
+      Duration next = delay.multipliedBy(2);
+      run(slot, fresh, failures, next.compareTo(REFUSED_RETRY_MAX) > 0 ? REFUSED_RETRY_MAX : next);
+    });
+  }
+
+  /** The API server answered and said no: a missing RBAC rule or resource type, not an outage. */
+  private static boolean refused(Throwable error) {
+    return RetryLog.unwrap(error) instanceof KubernetesClientException k && (k.getCode() == 403 || k.getCode() == 404);
   }
 
   /**
@@ -139,6 +187,7 @@ public final class InformerSource<T extends HasMetadata> {
   }
 
   public void stop() {
+    stopped = true;
     informers.forEach(SharedIndexInformer::stop);
     informers.clear();
   }
