@@ -1,5 +1,6 @@
 package io.pgoperator.runtime.leader;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgoperator.runtime.time.Clock;
 import io.vertx.core.Future;
@@ -208,14 +209,14 @@ final class LeaseElection {
       return; // keep following while re-reading: the holder is most likely the same
     }
     HolderPod holder = term == null && record.hasHolder() && !record.heldBy(identity) ? record.holderPod() : null;
-    if (!java.util.Objects.equals(holder, followed)) {
+    if (!Objects.equals(holder, followed)) {
       followed = holder;
       seen.sawHolderPod(null);
       pods.follow(holder);
     }
   }
 
-  private void onHolderPod(io.fabric8.kubernetes.api.model.Pod pod) {
+  private void onHolderPod(Pod pod) {
     if (phase != Phase.COMPETING) {
       return;
     }
@@ -258,7 +259,8 @@ final class LeaseElection {
     } else {
       next = new LeaseRecord(identity, seconds, now, now, current.transitions() + 1, current.resourceVersion(),
           instance, pod);
-      Optional<String> terminated = seen.holderTerminated();
+      // Before the expiry, only the kubelet's report can have made the Lease takeable.
+      Optional<String> terminated = seen.expired(clock.nanoTime()) ? Optional.empty() : seen.holderTerminated();
       takeover = !current.hasHolder() ? "released" : terminated.isPresent() ? "holder_terminated" : "expired";
       if (terminated.isPresent()) {
         LOG.info("taking over lease {} from {} without waiting for it to expire: {}", lease,
@@ -275,10 +277,10 @@ final class LeaseElection {
       }
       seen.saw(record);
       if (seen.heldByMe()) {
-        if (reason != null) {
+        held(sent);
+        if (reason != null && term != null) {
           metrics.tookOver(reason);
         }
-        held(sent);
       }
       afterRequest();
     }, error -> {

@@ -102,8 +102,13 @@ final class LeaseObservation {
    * holder's process reported gone by the kubelet.
    */
   boolean takeable(long nowNanos) {
-    return record == null || !record.hasHolder() || record.heldBy(identity) || nowNanos - takeoverAtNanos >= 0
+    return record == null || !record.hasHolder() || record.heldBy(identity) || expired(nowNanos)
         || holderTerminated().isPresent();
+  }
+
+  /** Whether the record has stayed unchanged for its lease duration (plus jitter) by our clock. */
+  boolean expired(long nowNanos) {
+    return nowNanos - takeoverAtNanos >= 0;
   }
 
   /** The latest report on the Pod the holder runs in (null: none, or the Pod does not exist). */
