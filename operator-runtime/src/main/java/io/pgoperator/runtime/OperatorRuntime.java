@@ -42,6 +42,8 @@ public final class OperatorRuntime {
 
   private static final Logger log = LoggerFactory.getLogger(OperatorRuntime.class);
   private static final Duration VERTX_CLOSE_BOUND = Duration.ofSeconds(3);
+  /** How often a standby reads through the write client to keep its connection open. */
+  static final Duration KEEP_WARM_PERIOD = Duration.ofSeconds(20);
 
   private final RuntimeOptions options;
   private final MetricsSetup metrics;
@@ -57,9 +59,6 @@ public final class OperatorRuntime {
   private KubeCalls calls;
   private Leadership leadership;
   private volatile String electorDeployment;
-  /** How often a standby reads through the write client to keep its connection open. */
-  static final Duration KEEP_WARM_PERIOD = Duration.ofSeconds(20);
-
   private volatile boolean stopping;
   private volatile boolean cacheSyncTimedOut;
   private Runnable onLostLeadershipExit = () -> {};

@@ -9,13 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The write client's last check: every HTTP request it sends that can change something (any
- * method but GET), first attempt or any repeat, leaves
- * only while the term of the write that sends it is valid, and is abandoned (its connection reset)
- * when that term's deadline passes: its timeout is the time left in the term, or the write timeout
- * if that is shorter. {@link KubeCalls#write} names the term for the worker thread that runs the
- * call; a request sent from anywhere else (a repeat scheduled by the client on another thread, say
- * after a token refresh) has no term and is refused: the reconcile retries it, under a term checked
- * again.
+ * method but GET), first attempt or any repeat, leaves only while the term of the write that sends
+ * it is valid, and is abandoned (its connection reset) when that term's deadline passes: its
+ * timeout is the time left in the term, or the write timeout if that is shorter. {@link
+ * KubeCalls#write} names the term for the worker thread that runs the call; a request sent from
+ * anywhere else (a repeat scheduled by the client on another thread, say after a token refresh)
+ * has no term and is refused: the reconcile retries it, under a term checked again.
  */
 final class FencingInterceptor implements Interceptor {
 
