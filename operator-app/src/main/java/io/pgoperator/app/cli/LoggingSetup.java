@@ -43,6 +43,9 @@ public final class LoggingSetup {
       // runtime reports exactly those failures itself, once a minute (RetryLog).
       "io.fabric8.kubernetes.client.informers.impl.cache.Reflector", Level.OFF,
       "io.micrometer", Level.WARN,
+      // "Connection evicted" at every connection the HTTP client's pool drops, such as each failed
+      // attempt to reach an API server that is down; the runtime reports the outage itself.
+      "io.vertx.core.http.impl.HttpClientConnectionInternal", Level.ERROR,
       "io.vertx", Level.INFO);
 
   private LoggingSetup() {}

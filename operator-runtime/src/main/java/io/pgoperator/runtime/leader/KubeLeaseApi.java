@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.pgoperator.runtime.kube.RetryLog;
+import io.pgoperator.runtime.logging.RetryLog;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -2,6 +2,7 @@ package io.pgoperator.runtime.leader;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pgoperator.runtime.logging.RetryLog;
 import io.pgoperator.runtime.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -50,6 +51,7 @@ final class LeaseElection {
   private final ElectionMetrics metrics;
   private final LeaseObservation seen;
   private final RequestSlot request;
+  private final RetryLog requestFailures;
   private final long renewDeadlineNanos;
   private final long retryPeriodNanos;
   private final List<LeadershipListener> listeners = new ArrayList<>();
@@ -90,6 +92,7 @@ final class LeaseElection {
     this.renewDeadlineNanos = config.renewDeadline().toNanos();
     this.retryPeriodNanos = config.retryPeriod().toNanos();
     this.request = new RequestSlot(clock, config.leaseRequestTimeout().toMillis());
+    this.requestFailures = new RetryLog(LOG, "lease " + lease);
   }
 
   LeaderTerm currentTerm() {
@@ -331,8 +334,12 @@ final class LeaseElection {
     if (error instanceof LeaseConflictException) {
       LOG.debug("lease {} changed under our {}; re-reading", lease, what);
     } else {
-      LOG.warn("lease {}: {} failed, retrying in {}ms: {}", lease, what, config.retryPeriod().toMillis(),
-          error.toString());
+      String failure = what + " failed, retrying in " + config.retryPeriod().toMillis() + "ms: " + error;
+      if (term != null) {
+        LOG.warn("lease {}: {}", lease, failure); // each one brings the renew deadline closer
+      } else {
+        requestFailures.failed(failure); // a standby during an outage: once, then once a minute
+      }
       notBeforeNanos = clock.nanoTime() + retryPeriodNanos;
     }
     afterRequest();

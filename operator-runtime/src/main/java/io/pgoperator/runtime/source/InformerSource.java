@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
-import io.pgoperator.runtime.kube.RetryLog;
+import io.pgoperator.runtime.logging.RetryLog;
 import io.pgoperator.runtime.reconcile.Request;
 import io.vertx.core.Context;
 import java.time.Duration;

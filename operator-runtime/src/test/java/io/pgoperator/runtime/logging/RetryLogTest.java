@@ -1,4 +1,4 @@
-package io.pgoperator.runtime.kube;
+package io.pgoperator.runtime.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

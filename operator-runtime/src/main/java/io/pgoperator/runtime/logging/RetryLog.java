@@ -1,4 +1,4 @@
-package io.pgoperator.runtime.kube;
+package io.pgoperator.runtime.logging;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -30,9 +30,13 @@ public final class RetryLog {
   }
 
   /** Records one failed attempt that will be retried; {@code error} is described, without its stack. */
-  public synchronized void failed(Throwable error) {
+  public void failed(Throwable error) {
+    failed(describe(error));
+  }
+
+  /** Records one failed attempt that will be retried, and why. */
+  public synchronized void failed(String reason) {
     long now = System.nanoTime();
-    String reason = describe(error);
     if (!failing || now - lastFailureNanos > REPEAT.toNanos()) {
       failing = true;
       startedNanos = now;
