@@ -112,6 +112,9 @@ class ClusterOnLocalPodsIT extends OperatorOnEnvtest {
         () -> "0".equals(local.superuser(0).value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'shop_1'")));
     op.await("a Normal event says so", () -> op.events("shop", "Normal", ReplicationObserver.REASON_SLOT_DROPPED),
         events -> !events.isEmpty());
-    assertThat(op.cluster("shop").getStatus().getMembers()).extracting(InstanceStatus::getName).containsExactly("shop-0");
+    // The event is recorded during the reconcile, the status written at its end: wait for that.
+    PostgresCluster scaled = op.await("the status lists only shop-0", () -> op.cluster("shop"),
+        c -> c.getStatus() != null && c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 1);
+    assertThat(scaled.getStatus().getMembers()).extracting(InstanceStatus::getName).containsExactly("shop-0");
   }
 }
