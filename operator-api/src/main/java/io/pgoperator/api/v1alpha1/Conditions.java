@@ -21,6 +21,10 @@ public final class Conditions {
   public static final String READY = "Ready";
   /** The last reconcile of the current generation applied every child without error. */
   public static final String RECONCILED = "Reconciled";
+  /** An instance accepts writes behind the -rw Service; False says why not (lost, a failover under way or blocked). */
+  public static final String PRIMARY_AVAILABLE = "PrimaryAvailable";
+  /** Present only while a requested switchover is refused: why (the request stays until it can be done or is removed). */
+  public static final String SWITCHOVER = "Switchover";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

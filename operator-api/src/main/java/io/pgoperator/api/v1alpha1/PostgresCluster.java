@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * A PostgreSQL cluster: one primary (ordinal 0) and {@code instances - 1} streaming hot standbys.
+ * A PostgreSQL cluster: one primary and {@code instances - 1} streaming hot standbys. Which
+ * instance is primary is recorded in the status (ordinal 0 at first); the operator moves the role
+ * on failover and on request (the {@value #TARGET_PRIMARY_ANNOTATION} annotation).
  *
  * <p>The name becomes the StatefulSet name and the prefix of Service names, so it must be a
  * DNS-1035 label short enough for {@code <name>-credentials} and the StatefulSet's
@@ -20,6 +22,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(PostgresCluster.VERSION)
 @Plural(PostgresCluster.PLURAL)
 @ShortNames("pgc")
+@AdditionalPrinterColumn(name = "Primary Changed", jsonPath = ".status.lastPrimaryChange.completedAt",
+    type = AdditionalPrinterColumn.Type.DATE, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 @ValidationRule(value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')"
@@ -37,4 +41,10 @@ public class PostgresCluster extends CustomResource<PostgresClusterSpec, Postgre
   public static final String CRD_NAME = PLURAL + "." + GROUP;
   /** 63 (label value limit) minus the StatefulSet revision-hash suffix, with room to spare. */
   public static final int MAX_NAME_LENGTH = 50;
+  /**
+   * Requests a switchover: the instance (pod name) to make primary. The operator removes the
+   * annotation once that instance is primary; a request it cannot carry out is reported (status
+   * condition, Warning Event) and left for the user to correct or remove.
+   */
+  public static final String TARGET_PRIMARY_ANNOTATION = GROUP + "/target-primary";
 }

@@ -97,6 +97,9 @@ public class PostgresClusterSpec {
       message = "parameters must not set operator-owned settings " + OWNED_PARAMETERS_CEL)
   private Map<String, String> parameters;
 
+  @JsonPropertyDescription("Automatic failover of the primary: when, and how much data it may lose.")
+  private FailoverSpec failover;
+
   public Integer getInstances() {
     return instances;
   }
@@ -170,6 +173,14 @@ public class PostgresClusterSpec {
     this.parameters = parameters == null ? null : new LinkedHashMap<>(parameters);
   }
 
+  public FailoverSpec getFailover() {
+    return failover;
+  }
+
+  public void setFailover(FailoverSpec failover) {
+    this.failover = failover;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -186,13 +197,14 @@ public class PostgresClusterSpec {
         && Objects.equals(database, other.database)
         && Objects.equals(owner, other.owner)
         && Objects.equals(maxStandbyLag, other.maxStandbyLag)
-        && Objects.equals(parameters, other.parameters);
+        && Objects.equals(parameters, other.parameters)
+        && Objects.equals(failover, other.failover);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(instances, postgresVersion, image, storage, resources, database, owner,
-        maxStandbyLag, parameters);
+        maxStandbyLag, parameters, failover);
   }
 
   @Override
@@ -200,6 +212,6 @@ public class PostgresClusterSpec {
     return "PostgresClusterSpec{instances=" + instances + ", postgresVersion=" + postgresVersion
         + ", image=" + image + ", storage=" + storage + ", resources=" + resources
         + ", database=" + database + ", owner=" + owner + ", maxStandbyLag=" + maxStandbyLag
-        + ", parameters=" + parameters + '}';
+        + ", parameters=" + parameters + ", failover=" + failover + '}';
   }
 }

@@ -30,6 +30,23 @@ public class PostgresClusterStatus {
   @PrinterColumn(name = "In Sync")
   private Integer inSyncInstances;
 
+  @JsonPropertyDescription("The instance holding the primary role: the one the -rw Service selects (by its role label) once it accepts writes.")
+  @PrinterColumn(name = "Primary")
+  private String currentPrimary;
+
+  @JsonPropertyDescription("The instance being made primary while a failover or switchover is under way; equal to currentPrimary otherwise. The operator records it (with a new primaryEpoch) before it acts, so another operator replica resumes the change.")
+  private String targetPrimary;
+
+  @JsonPropertyDescription("Incremented each time the primary role moves. Instances get it with the recorded primary (the -state ConfigMap): one that is not the recorded primary never starts as primary, and a running primary that learns of a newer epoch naming another instance shuts down and rejoins as a standby.")
+  private Long primaryEpoch;
+
+  @JsonPropertyDescription("The primary's PostgreSQL timeline; each promotion starts a new one.")
+  @PrinterColumn(name = "Timeline")
+  private Integer timeline;
+
+  @JsonPropertyDescription("The last failover or switchover.")
+  private PrimaryChange lastPrimaryChange;
+
   @JsonPropertyDescription("The database system identifier, read from the primary; standbys with another one are not copies of this database.")
   private String systemIdentifier;
 
@@ -131,6 +148,46 @@ public class PostgresClusterStatus {
     this.secretName = secretName;
   }
 
+  public String getCurrentPrimary() {
+    return currentPrimary;
+  }
+
+  public void setCurrentPrimary(String currentPrimary) {
+    this.currentPrimary = currentPrimary;
+  }
+
+  public String getTargetPrimary() {
+    return targetPrimary;
+  }
+
+  public void setTargetPrimary(String targetPrimary) {
+    this.targetPrimary = targetPrimary;
+  }
+
+  public Long getPrimaryEpoch() {
+    return primaryEpoch;
+  }
+
+  public void setPrimaryEpoch(Long primaryEpoch) {
+    this.primaryEpoch = primaryEpoch;
+  }
+
+  public Integer getTimeline() {
+    return timeline;
+  }
+
+  public void setTimeline(Integer timeline) {
+    this.timeline = timeline;
+  }
+
+  public PrimaryChange getLastPrimaryChange() {
+    return lastPrimaryChange;
+  }
+
+  public void setLastPrimaryChange(PrimaryChange lastPrimaryChange) {
+    this.lastPrimaryChange = lastPrimaryChange;
+  }
+
   public Boolean getInitialised() {
     return initialised;
   }
@@ -160,6 +217,11 @@ public class PostgresClusterStatus {
         && Objects.equals(instances, other.instances)
         && Objects.equals(readyInstances, other.readyInstances)
         && Objects.equals(inSyncInstances, other.inSyncInstances)
+        && Objects.equals(currentPrimary, other.currentPrimary)
+        && Objects.equals(targetPrimary, other.targetPrimary)
+        && Objects.equals(primaryEpoch, other.primaryEpoch)
+        && Objects.equals(timeline, other.timeline)
+        && Objects.equals(lastPrimaryChange, other.lastPrimaryChange)
         && Objects.equals(systemIdentifier, other.systemIdentifier)
         && Objects.equals(members, other.members)
         && Objects.equals(primaryService, other.primaryService)
@@ -172,7 +234,8 @@ public class PostgresClusterStatus {
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, phase, instances, readyInstances, inSyncInstances,
-        systemIdentifier, members, primaryService,
+        currentPrimary, targetPrimary, primaryEpoch, timeline, lastPrimaryChange, systemIdentifier, members,
+        primaryService,
         replicaService, secretName, initialised, conditions);
   }
 
@@ -180,7 +243,9 @@ public class PostgresClusterStatus {
   public String toString() {
     return "PostgresClusterStatus{observedGeneration=" + observedGeneration + ", phase=" + phase
         + ", instances=" + instances + ", readyInstances=" + readyInstances
-        + ", inSyncInstances=" + inSyncInstances + ", systemIdentifier=" + systemIdentifier
+        + ", inSyncInstances=" + inSyncInstances + ", currentPrimary=" + currentPrimary
+        + ", targetPrimary=" + targetPrimary + ", primaryEpoch=" + primaryEpoch + ", timeline=" + timeline
+        + ", lastPrimaryChange=" + lastPrimaryChange + ", systemIdentifier=" + systemIdentifier
         + ", members=" + members
         + ", primaryService=" + primaryService + ", replicaService=" + replicaService
         + ", secretName=" + secretName + ", initialised=" + initialised + ", conditions=" + conditions + '}';

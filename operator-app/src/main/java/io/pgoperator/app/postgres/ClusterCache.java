@@ -2,19 +2,24 @@ package io.pgoperator.app.postgres;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.children.ChildNames;
+import io.pgoperator.app.postgres.primary.InstancePods;
+import io.pgoperator.app.postgres.primary.PrimaryRecord;
+import java.util.ArrayList;
 import io.pgoperator.runtime.reconcile.Request;
 import io.pgoperator.runtime.source.InformerSource;
 import java.util.List;
 
 /**
- * The informer caches a reconcile reads: the PostgresClusters and the kinds they own (only
- * objects labelled {@code app.kubernetes.io/managed-by=pg-operator}). Reconciles read only
+ * The informer caches a reconcile reads: the PostgresClusters, the kinds they own (only
+ * objects labelled {@code app.kubernetes.io/managed-by=pg-operator}) and their instance pods
+ * (which the StatefulSet owns; they carry the same labels). Reconciles read only
  * from here, never LIST or GET on the hot path. Returned objects are shared with the
  * informers: never modify them.
  */
@@ -26,22 +31,24 @@ public final class ClusterCache {
   private final InformerSource<ConfigMap> configMaps;
   private final InformerSource<Secret> secrets;
   private final InformerSource<PodDisruptionBudget> disruptionBudgets;
+  private final InformerSource<Pod> pods;
 
   public ClusterCache(InformerSource<PostgresCluster> clusters,
       InformerSource<StatefulSet> statefulSets, InformerSource<Service> services,
       InformerSource<ConfigMap> configMaps, InformerSource<Secret> secrets,
-      InformerSource<PodDisruptionBudget> disruptionBudgets) {
+      InformerSource<PodDisruptionBudget> disruptionBudgets, InformerSource<Pod> pods) {
     this.clusters = clusters;
     this.statefulSets = statefulSets;
     this.services = services;
     this.configMaps = configMaps;
     this.secrets = secrets;
     this.disruptionBudgets = disruptionBudgets;
+    this.pods = pods;
   }
 
   /** The owned kinds' sources, for the ControllerVerticle: their events enqueue the owner. */
   public List<InformerSource<? extends HasMetadata>> ownedSources() {
-    return List.of(statefulSets, services, configMaps, secrets, disruptionBudgets);
+    return List.of(statefulSets, services, configMaps, secrets, disruptionBudgets, pods);
   }
 
   public PostgresCluster cluster(Request request) {
@@ -66,6 +73,37 @@ public final class ClusterCache {
 
   public PodDisruptionBudget disruptionBudget(String namespace, String name) {
     return disruptionBudgets.get(new Request(namespace, name));
+  }
+
+  public Pod pod(String namespace, String name) {
+    return pods.get(new Request(namespace, name));
+  }
+
+  /**
+   * The cluster's instance pods the cache holds: ordinals below {@code instances}, and the
+   * recorded primary and target wherever they are.
+   */
+  public InstancePods instancePods(PostgresCluster cluster, int instances) {
+    String namespace = cluster.getMetadata().getNamespace();
+    String name = cluster.getMetadata().getName();
+    PrimaryRecord record = PrimaryRecord.of(cluster);
+    List<String> names = new ArrayList<>();
+    for (int ordinal = 0; ordinal < instances; ordinal++) {
+      names.add(ChildNames.pod(name, ordinal));
+    }
+    for (String recorded : List.of(record.current(), record.target())) {
+      if (!names.contains(recorded)) {
+        names.add(recorded);
+      }
+    }
+    List<Pod> found = new ArrayList<>();
+    for (String pod : names) {
+      Pod cached = pod(namespace, pod);
+      if (cached != null) {
+        found.add(cached);
+      }
+    }
+    return new InstancePods(found);
   }
 
   /** Every child of {@code cluster} the caches hold, by the names the builders use. */

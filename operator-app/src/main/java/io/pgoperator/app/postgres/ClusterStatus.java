@@ -7,6 +7,8 @@ import io.pgoperator.api.v1alpha1.Phase;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.api.v1alpha1.PostgresClusterStatus;
 import io.pgoperator.app.postgres.children.ChildNames;
+import io.pgoperator.app.postgres.primary.PrimaryRecord;
+import io.pgoperator.app.postgres.primary.PrimaryRoles;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,12 +45,22 @@ final class ClusterStatus {
   static PostgresClusterStatus reconciled(PostgresCluster cluster, StatefulSet statefulSet,
       boolean replicaService, boolean initialised, Optional<String> primaryRefusal,
       Optional<Members.View> members, Instant now) {
+    return reconciled(cluster, statefulSet, replicaService, initialised, primaryRefusal, members, Optional.empty(), now);
+  }
+
+  /** @param roles what the primary role's pass found (availability, a refused switchover) */
+  static PostgresClusterStatus reconciled(PostgresCluster cluster, StatefulSet statefulSet,
+      boolean replicaService, boolean initialised, Optional<String> primaryRefusal,
+      Optional<Members.View> members, Optional<PrimaryRoles.Outcome> roles, Instant now) {
     PostgresClusterStatus status = base(cluster, statefulSet, replicaService, initialised);
     members.ifPresent(view -> {
       status.setMembers(view.members());
       status.setInSyncInstances(view.inSync());
       if (view.systemIdentifier() != null) {
         status.setSystemIdentifier(view.systemIdentifier());
+      }
+      if (view.timeline() != null) {
+        status.setTimeline(view.timeline());
       }
     });
     List<Condition> conditions = primaryRefusal
@@ -59,9 +71,24 @@ final class ClusterStatus {
         REASON_RECONCILED, "Secret, ConfigMap, Services, StatefulSet"
             + (replicaService ? " and PodDisruptionBudget" : "") + " match the spec",
         generation(cluster), now);
+    if (roles.isPresent()) {
+      PrimaryRoles.Availability availability = roles.get().availability();
+      conditions = Conditions.set(conditions, Conditions.PRIMARY_AVAILABLE,
+          availability.available() ? Conditions.TRUE : Conditions.FALSE, availability.reason(),
+          availability.message(), generation(cluster), now);
+      Optional<String> refusal = roles.get().switchoverRefusal();
+      conditions = refusal.isPresent()
+          ? Conditions.set(conditions, Conditions.SWITCHOVER, Conditions.FALSE, PrimaryRoles.REASON_SWITCHOVER_REFUSED,
+              refusal.get(), generation(cluster), now)
+          : withoutType(conditions, Conditions.SWITCHOVER);
+    }
     status.setConditions(conditions);
     status.setPhase(phase(cluster, status));
     return status;
+  }
+
+  private static List<Condition> withoutType(List<Condition> conditions, String type) {
+    return conditions.stream().filter(c -> !type.equals(c.getType())).toList();
   }
 
   /** The spec cannot be acted on; the children were left as they are. */
@@ -103,7 +130,11 @@ final class ClusterStatus {
     // Known once read from the primary; kept while it cannot be read.
     if (cluster.getStatus() != null) {
       status.setSystemIdentifier(cluster.getStatus().getSystemIdentifier());
+      status.setTimeline(cluster.getStatus().getTimeline());
+      status.setLastPrimaryChange(cluster.getStatus().getLastPrimaryChange());
     }
+    // The record the primary role keeps (written by it first when it changes); ordinal 0 at epoch 1 at first.
+    PrimaryRecord.of(cluster).writeTo(status);
     if (initialised) {
       status.setInitialised(true);
     }

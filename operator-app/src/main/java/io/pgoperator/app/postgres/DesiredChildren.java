@@ -12,6 +12,7 @@ import io.pgoperator.app.postgres.children.DisruptionBudget;
 import io.pgoperator.app.postgres.children.InitialisedState;
 import io.pgoperator.app.postgres.children.PostgresConfig;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
+import io.pgoperator.app.postgres.primary.PrimaryRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,8 @@ import java.util.Optional;
  */
 record DesiredChildren(
     ConfigMap config,
-    Optional<ConfigMap> state,
+    ConfigMap state,
+    boolean initialised,
     Service headless,
     Service readWrite,
     Optional<Service> readOnly,
@@ -52,9 +54,14 @@ record DesiredChildren(
         && existing.getSpec().getVolumeClaimTemplates() != null) {
       statefulSet.getSpec().setVolumeClaimTemplates(existing.getSpec().getVolumeClaimTemplates());
     }
+    if (existing != null && existing.getSpec() != null && existing.getSpec().getPodManagementPolicy() != null) {
+      // Immutable too: a StatefulSet made by an earlier version keeps OrderedReady.
+      statefulSet.getSpec().setPodManagementPolicy(existing.getSpec().getPodManagementPolicy());
+    }
     return new DesiredChildren(
         PostgresConfig.build(cluster),
-        initialised(cluster, observed) ? Optional.of(InitialisedState.build(cluster)) : Optional.empty(),
+        state(cluster, PrimaryRecord.of(cluster), initialised(cluster, observed)),
+        initialised(cluster, observed),
         ClusterServices.headless(cluster),
         ClusterServices.readWrite(cluster),
         ClusterServices.readOnly(cluster),
@@ -62,14 +69,19 @@ record DesiredChildren(
         DisruptionBudget.build(cluster));
   }
 
+  /** The -state ConfigMap naming the record's target (the primary, or the one becoming it). */
+  static ConfigMap state(PostgresCluster cluster, PrimaryRecord record, boolean initialised) {
+    return InitialisedState.build(cluster, record.target(), record.epoch(), initialised);
+  }
+
   /**
    * Whether the cluster's database exists: recorded before (status or the state ConfigMap), or
-   * an instance is Ready now (the StatefulSet starts instance 0 first and alone, so a Ready
-   * instance means instance 0 initialised). Once true, it stays true.
+   * an instance is Ready now (only the recorded primary initialises; the others wait for it and
+   * clone it, so a Ready instance means the database exists). Once true, it stays true.
    */
   static boolean initialised(PostgresCluster cluster, Observed observed) {
     return cluster.getStatus() != null && Boolean.TRUE.equals(cluster.getStatus().getInitialised())
-        || observed.state() != null
+        || InitialisedState.initialised(observed.state())
         || observed.statefulSet() != null && observed.statefulSet().getStatus() != null
             && observed.statefulSet().getStatus().getReadyReplicas() != null
             && observed.statefulSet().getStatus().getReadyReplicas() > 0;

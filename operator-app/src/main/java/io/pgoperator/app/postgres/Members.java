@@ -24,33 +24,49 @@ final class Members {
    * @param systemIdentifier the primary's, null when the primary was not reached
    * @param obsoleteSlots inactive slots of instances beyond the StatefulSet's size
    */
-  record View(List<InstanceStatus> members, int inSync, String systemIdentifier, List<String> obsoleteSlots) {
+  /**
+   * @param timeline the primary's, null when the primary was not reached
+   */
+  record View(List<InstanceStatus> members, int inSync, String systemIdentifier, Integer timeline,
+      List<String> obsoleteSlots) {
   }
 
-  static View of(String cluster, int instances, long maxLagBytes, ReplicationReport report) {
+  /** Instances in ordinal order, {@code primary} among them (or first, when beyond the StatefulSet's size). */
+  static View of(String cluster, String primary, int instances, long maxLagBytes, ReplicationReport report) {
     List<InstanceStatus> members = new ArrayList<>();
-    members.add(new InstanceStatus(ChildNames.pod(cluster, 0), InstanceStatus.PRIMARY, true, null,
-        "accepting writes; " + report.standbys().size() + " standby connection(s)"));
-    int inSync = 1;
-    for (int ordinal = 1; ordinal < instances; ordinal++) {
-      String pod = ChildNames.pod(cluster, ordinal);
-      InstanceStatus member = standby(pod, maxLagBytes, report.standby(pod), report.slot(slotName(pod)));
+    int inSync = 0;
+    for (String pod : pods(cluster, primary, instances)) {
+      InstanceStatus member = pod.equals(primary)
+          ? new InstanceStatus(pod, InstanceStatus.PRIMARY, true, null,
+              "accepting writes; " + report.standbys().size() + " standby connection(s)")
+          : standby(pod, maxLagBytes, report.standby(pod), report.slot(slotName(pod)));
       members.add(member);
       inSync += Boolean.TRUE.equals(member.getInSync()) ? 1 : 0;
     }
-    return new View(members, inSync, report.systemIdentifier(), obsoleteSlots(cluster, instances, report));
+    return new View(members, inSync, report.systemIdentifier(), report.timeline(),
+        obsoleteSlots(cluster, instances, report));
   }
 
   /** The primary did not answer the operator: every instance's state is unknown. */
-  static View unreachable(String cluster, int instances, String why) {
+  static View unreachable(String cluster, String primary, int instances, String why) {
     List<InstanceStatus> members = new ArrayList<>();
-    members.add(new InstanceStatus(ChildNames.pod(cluster, 0), InstanceStatus.PRIMARY, false, null,
-        "the operator cannot reach the primary: " + why));
-    for (int ordinal = 1; ordinal < instances; ordinal++) {
-      members.add(new InstanceStatus(ChildNames.pod(cluster, ordinal), InstanceStatus.STANDBY, false, null,
-          "unknown: the primary did not answer the operator"));
+    for (String pod : pods(cluster, primary, instances)) {
+      members.add(pod.equals(primary)
+          ? new InstanceStatus(pod, InstanceStatus.PRIMARY, false, null, "the operator cannot reach the primary: " + why)
+          : new InstanceStatus(pod, InstanceStatus.STANDBY, false, null, "unknown: the primary did not answer the operator"));
     }
-    return new View(members, 0, null, List.of());
+    return new View(members, 0, null, null, List.of());
+  }
+
+  private static List<String> pods(String cluster, String primary, int instances) {
+    List<String> pods = new ArrayList<>();
+    for (int ordinal = 0; ordinal < instances; ordinal++) {
+      pods.add(ChildNames.pod(cluster, ordinal));
+    }
+    if (!pods.contains(primary)) {
+      pods.add(0, primary);
+    }
+    return pods;
   }
 
   private static InstanceStatus standby(String pod, long maxLagBytes, Optional<ReplicationReport.Standby> sender,

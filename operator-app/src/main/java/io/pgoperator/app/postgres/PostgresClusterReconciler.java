@@ -13,7 +13,10 @@ import io.pgoperator.app.postgres.children.CredentialsSecret;
 import io.pgoperator.app.postgres.children.ClusterTls;
 import io.pgoperator.app.postgres.children.InternalCredentials;
 import io.pgoperator.app.postgres.children.Passwords;
-import io.pgoperator.app.postgres.replication.PrimaryMonitor;
+import io.pgoperator.app.postgres.primary.InstancePods;
+import io.pgoperator.app.postgres.primary.PrimaryRoles;
+import io.pgoperator.app.postgres.replication.InstanceClient;
+import io.pgoperator.app.postgres.replication.InstanceCredentials;
 import io.pgoperator.app.postgres.tls.CertificateAuthority;
 import io.pgoperator.app.postgres.tls.ServerCertificate;
 import io.pgoperator.runtime.kube.FencedWriteException;
@@ -33,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles one PostgresCluster: validate what the schema cannot, then ensure each child
- * (credentials Secret, ConfigMap, Services, StatefulSet, PodDisruptionBudget), then write the
- * status if it changed. Reads come from {@link ClusterCache} only; an unchanged cluster costs
+ * (credentials Secret, ConfigMap, Services, StatefulSet, PodDisruptionBudget), keep one
+ * instance primary ({@link PrimaryRoles}: labels, failover, switchover), then write the status
+ * if it changed. Reads come from {@link ClusterCache} only; an unchanged cluster costs
  * no request at all. An invalid spec is reported (status, Warning event) and ends in a
  * {@link TerminalException}: nothing is touched and nothing retried until the spec changes.
  */
@@ -56,21 +60,23 @@ public final class PostgresClusterReconciler implements Reconciler {
   private final ChildWriter writer;
   private final ReplicationObserver replication;
   private final ParsedTlsSecrets tlsSecrets = new ParsedTlsSecrets();
+  private final PrimaryRoles roles;
 
   public PostgresClusterReconciler(ClusterCache cache, KubeCalls calls, EventRecorder events,
-      Clock clock, PrimaryMonitor monitor) {
-    this(cache, calls, events, clock, Passwords.secure(), monitor);
+      Clock clock, InstanceClient instances, PrimaryRoles roles) {
+    this(cache, calls, events, clock, Passwords.secure(), instances, roles);
   }
 
   PostgresClusterReconciler(ClusterCache cache, KubeCalls calls, EventRecorder events,
-      Clock clock, Passwords passwords, PrimaryMonitor monitor) {
+      Clock clock, Passwords passwords, InstanceClient instances, PrimaryRoles roles) {
     this.cache = cache;
     this.calls = calls;
     this.events = events;
     this.clock = clock;
     this.passwords = passwords;
     this.writer = new ChildWriter(calls, events, recent);
-    this.replication = new ReplicationObserver(monitor, events);
+    this.replication = new ReplicationObserver(instances, events, roles);
+    this.roles = roles;
   }
 
   @Override
@@ -80,6 +86,7 @@ public final class PostgresClusterReconciler implements Reconciler {
       // Owner references let the garbage collector remove the children; the PVCs stay.
       log.debug("PostgresCluster {} is gone; nothing to do", request);
       recent.forget(request);
+      roles.forget(request.namespace(), request.name());
       return Future.succeededFuture(Result.done());
     }
     if (cluster.getMetadata().getDeletionTimestamp() != null) {
@@ -107,19 +114,24 @@ public final class PostgresClusterReconciler implements Reconciler {
         .compose(v -> ensureStatefulSet(pass))
         .compose(v -> ensureDisruptionBudget(pass))
         .compose(v -> removeReplicaChildren(pass))
-        .compose(v -> primaryVolumeRefusal(pass))
-        .compose(refusal -> replication.observe(pass.cluster, pass.statefulSet, pass.authority,
-                pass.observed.internalCredentials())
-            .compose(members -> writeStatus(cluster, ClusterStatus.reconciled(cluster, pass.statefulSet,
-                    pass.desired.readOnly().isPresent(), pass.desired.state().isPresent(), refusal, members,
-                    clock.wallTime()))
-                .compose(v -> refusal.isPresent()
-                    ? events.warning(cluster, PrimaryVolumeCheck.REASON, refusal.get()) : Future.<Void>succeededFuture())
-                // Instance 0 crash-loops without changing the StatefulSet: look again until it is back.
-                .map(v -> PrimaryVolumeCheck.worthAsking(pass.desired.state().isPresent(), pass.statefulSet)
-                    ? Result.requeueAfter(PRIMARY_RECHECK)
-                    : pass.next(clock.wallTime(), members.isPresent()))))
-        .recover(error -> reportFailure(cluster, observed, error));
+        .compose(v -> primaryRoles(pass))
+        .compose(ignored -> replication.observe(pass.cluster, pass.statefulSet, pass.roles.record(),
+                pass.credentials(), pass.pods)
+            .compose(members -> {
+              Optional<String> refusal = PrimaryVolumeCheck.worthAsking(pass.desired.initialised(), pass.statefulSet)
+                  ? PrimaryVolumeCheck.refusal(pass.pods.get(pass.roles.record().current()).orElse(null))
+                  : Optional.empty();
+              return writeStatus(pass.cluster, ClusterStatus.reconciled(pass.cluster, pass.statefulSet,
+                      pass.desired.readOnly().isPresent(), pass.desired.initialised(), refusal, members,
+                      Optional.of(pass.roles), clock.wallTime()))
+                  .compose(written -> refusal.isPresent()
+                      ? events.warning(pass.cluster, PrimaryVolumeCheck.REASON, refusal.get())
+                      : Future.<Void>succeededFuture())
+                  // The primary crash-loops without changing the StatefulSet: look again until it is back.
+                  .map(warned -> pass.next(clock.wallTime(), members.isPresent(),
+                      PrimaryVolumeCheck.worthAsking(pass.desired.initialised(), pass.statefulSet)));
+            }))
+        .recover(error -> reportFailure(pass.cluster, observed, error));
   }
 
   /**
@@ -222,25 +234,27 @@ public final class PostgresClusterReconciler implements Reconciler {
     return writer.ensure(pass.cluster, pass.desired.config(), pass.observed.config()).mapEmpty();
   }
 
-  /** Written once the database exists, kept for good: the operator never removes it. */
+  /** The recorded primary and epoch (and, once the database exists, that it does); never removed. */
   private Future<Void> ensureState(Pass pass) {
-    return pass.desired.state()
-        .map(state -> writer.ensure(pass.cluster, state, pass.observed.state()).<Void>mapEmpty())
-        .orElse(Future.succeededFuture());
+    return writer.ensure(pass.cluster, pass.desired.state(), pass.observed.state()).mapEmpty();
   }
 
-  /** Instance 0's refusal to initialise over an emptied volume, when the cluster shows none Ready. */
-  private Future<Optional<String>> primaryVolumeRefusal(Pass pass) {
-    if (!PrimaryVolumeCheck.worthAsking(pass.desired.state().isPresent(), pass.statefulSet)) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    String namespace = pass.cluster.getMetadata().getNamespace();
-    String pod = ChildNames.pod(pass.cluster.getMetadata().getName(), 0);
-    return calls.read(client -> client.pods().inNamespace(namespace).withName(pod).get())
-        .map(PrimaryVolumeCheck::refusal)
-        .otherwise(error -> {
-          log.debug("could not read pod {}/{}: {}", namespace, pod, error.toString());
-          return Optional.empty();
+  /** The primary role: labels in line with the record, a failover or switchover when called for. */
+  private Future<Void> primaryRoles(Pass pass) {
+    int instances = pass.statefulSet == null || pass.statefulSet.getSpec().getReplicas() == null ? 0
+        : pass.statefulSet.getSpec().getReplicas();
+    pass.pods = cache.instancePods(pass.cluster, instances);
+    Request request = Request.of(pass.cluster);
+    return roles.reconcile(pass.cluster, instances, pass.pods, pass.credentials(),
+            (cluster, status) -> writeStatus(cluster, status),
+            (cluster, record) -> writer.ensure(cluster,
+                DesiredChildren.state(cluster, record, pass.desired.initialised()),
+                recent.latest(request, cache.configMap(cluster.getMetadata().getNamespace(),
+                    ChildNames.stateConfigMap(cluster.getMetadata().getName())))).mapEmpty())
+        .map(outcome -> {
+          pass.roles = outcome;
+          pass.cluster = outcome.cluster();
+          return null;
         });
   }
 
@@ -285,10 +299,13 @@ public final class PostgresClusterReconciler implements Reconciler {
     return done;
   }
 
-  /** Through the status subresource, with the cached resourceVersion, only when it changed. */
-  private Future<Void> writeStatus(PostgresCluster cluster, PostgresClusterStatus status) {
+  /**
+   * Through the status subresource, with the cached resourceVersion, only when it changed;
+   * returns the cluster as stored.
+   */
+  private Future<PostgresCluster> writeStatus(PostgresCluster cluster, PostgresClusterStatus status) {
     if (status.equals(cluster.getStatus())) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(cluster);
     }
     PostgresCluster updated = new PostgresCluster();
     updated.setMetadata(new ObjectMetaBuilder(cluster.getMetadata()).build());
@@ -303,8 +320,7 @@ public final class PostgresClusterReconciler implements Reconciler {
         .onSuccess(written -> log.info("updated status of PostgresCluster {}/{}: phase {}, {} of {}"
                 + " instances ready", cluster.getMetadata().getNamespace(),
             cluster.getMetadata().getName(), status.getPhase(), status.getReadyInstances(),
-            status.getInstances()))
-        .mapEmpty();
+            status.getInstances()));
   }
 
   private Future<Result> rejectSpec(PostgresCluster cluster, Observed observed,
@@ -356,12 +372,15 @@ public final class PostgresClusterReconciler implements Reconciler {
 
   /** One reconcile's working state, handed from step to step. */
   private static final class Pass {
-    final PostgresCluster cluster;
+    /** The cluster as last written by this pass (a decided failover changes its status and resourceVersion). */
+    PostgresCluster cluster;
     final Observed observed;
     final DesiredChildren desired;
     StatefulSet statefulSet;
     CertificateAuthority authority;
     Instant renewal;
+    InstancePods pods = new InstancePods(List.of());
+    PrimaryRoles.Outcome roles;
 
     Pass(PostgresCluster cluster, Observed observed, DesiredChildren desired) {
       this.cluster = cluster;
@@ -369,14 +388,31 @@ public final class PostgresClusterReconciler implements Reconciler {
       this.desired = desired;
     }
 
+    /** How the operator logs in to the instances; null until the Secrets are cached. */
+    InstanceCredentials credentials() {
+      String password = observed.internalCredentials() == null ? null
+          : CredentialsSecret.value(observed.internalCredentials(), InternalCredentials.OPERATOR_PASSWORD);
+      return password == null || authority == null ? null
+          : new InstanceCredentials(password, authority.certificatePem());
+    }
+
     /**
-     * Back in {@link ReplicationObserver#PERIOD} while the primary is watched (lag and standbys
-     * change without any Kubernetes event), else when the server certificate is due for renewal.
+     * Back when the primary role asks (a failover delay running out, a move under way), in
+     * {@link ReplicationObserver#PERIOD} while the primary is watched (lag and standbys change
+     * without any Kubernetes event), in {@link #PRIMARY_RECHECK} while no instance is Ready, else
+     * when the server certificate is due for renewal.
      */
-    Result next(Instant now, boolean watchingReplication) {
+    Result next(Instant now, boolean watchingReplication, boolean noneReady) {
       Duration until = renewal == null ? null : Duration.between(now, renewal);
       if (watchingReplication && (until == null || until.compareTo(ReplicationObserver.PERIOD) > 0)) {
         until = ReplicationObserver.PERIOD;
+      }
+      if (noneReady && (until == null || until.compareTo(PRIMARY_RECHECK) > 0)) {
+        until = PRIMARY_RECHECK;
+      }
+      Optional<Duration> asked = roles == null ? Optional.empty() : roles.requeue();
+      if (asked.isPresent() && (until == null || asked.get().compareTo(until) < 0)) {
+        until = asked.get();
       }
       if (until == null) {
         return Result.done();

@@ -2,6 +2,7 @@ package io.pgoperator.app.postgres;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -9,7 +10,10 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.children.ChildMeta;
 import io.pgoperator.app.postgres.replication.InstanceAddresses;
-import io.pgoperator.app.postgres.replication.PrimaryMonitor;
+import io.pgoperator.app.postgres.primary.PrimaryMetrics;
+import io.pgoperator.app.postgres.primary.PrimaryRoles;
+import io.pgoperator.app.postgres.replication.InstanceClient;
+import io.pgoperator.runtime.reconcile.Request;
 import io.pgoperator.runtime.RuntimeContext;
 import io.pgoperator.runtime.controller.ControllerVerticle;
 import io.pgoperator.runtime.source.InformerSource;
@@ -37,13 +41,29 @@ public final class PostgresOperator {
         new InformerSource<>(context.client(), PostgresCluster.class, namespaces, KeyMapper.self());
     ClusterCache cache = new ClusterCache(clusters,
         owned(context, StatefulSet.class), owned(context, Service.class), owned(context, ConfigMap.class),
-        owned(context, Secret.class), owned(context, PodDisruptionBudget.class));
+        owned(context, Secret.class), owned(context, PodDisruptionBudget.class), instancePods(context));
     Clock clock = new VertxClock(context.vertx());
     EventRecorder events = new EventRecorder(context.calls(), clock, EventRecorder.localInstance());
+    InstanceClient instances = new InstanceClient(context.vertx(), addresses);
+    PrimaryRoles roles = new PrimaryRoles(context.calls(), instances, events, clock, new PrimaryMetrics(context.registry()));
     PostgresClusterReconciler reconciler = new PostgresClusterReconciler(cache, context.calls(), events, clock,
-        new PrimaryMonitor(context.vertx(), addresses));
+        instances, roles);
     return List.of(new ControllerVerticle(context.controllerOptions(CONTROLLER), clusters,
         cache.ownedSources(), reconciler, context.leadership(), context.registry()));
+  }
+
+  /**
+   * The instance pods, by the labels their StatefulSet's template gives them; each maps to its
+   * cluster by the instance label (their controller owner is the StatefulSet).
+   */
+  private static InformerSource<Pod> instancePods(RuntimeContext context) {
+    return new InformerSource<>(context.client(), Pod.class, context.options().watchNamespaces(),
+        Map.of(ChildMeta.MANAGED_BY, ChildMeta.OPERATOR, ChildMeta.COMPONENT, ChildMeta.COMPONENT_DATABASE),
+        pod -> {
+          Map<String, String> labels = pod.getMetadata().getLabels();
+          String cluster = labels == null ? null : labels.get(ChildMeta.INSTANCE);
+          return cluster == null ? List.of() : List.of(new Request(pod.getMetadata().getNamespace(), cluster));
+        });
   }
 
   /** Only objects the operator manages are cached: Secrets and ConfigMaps are many in a cluster. */

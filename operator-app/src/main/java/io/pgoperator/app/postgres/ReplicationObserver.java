@@ -1,26 +1,29 @@
 package io.pgoperator.app.postgres;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.app.postgres.children.ChildNames;
-import io.pgoperator.app.postgres.children.CredentialsSecret;
-import io.pgoperator.app.postgres.children.InternalCredentials;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
-import io.pgoperator.app.postgres.replication.PrimaryMonitor;
-import io.pgoperator.app.postgres.tls.CertificateAuthority;
+import io.pgoperator.app.postgres.primary.InstancePods;
+import io.pgoperator.app.postgres.primary.PrimaryRecord;
+import io.pgoperator.app.postgres.primary.PrimaryRoles;
+import io.pgoperator.app.postgres.replication.InstanceClient;
+import io.pgoperator.app.postgres.replication.InstanceCredentials;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A reconcile's look at the database: once the primary is Ready, ask it (see
- * {@link PrimaryMonitor}) for the instances' replication state and drop the slots of instances
- * a scale-down removed. An unreachable primary is a status line, not a failed reconcile; a
- * system identifier that changed under a recorded one is a Warning Event (a primary that is not
- * the database the cluster had).
+ * A reconcile's look at the database: once the recorded primary is Ready, ask it (see
+ * {@link InstanceClient}) for the instances' replication state, make the replication slots the
+ * other instances stream through where missing (a promoted standby has none), and drop the
+ * slots of instances a scale-down removed. An unreachable primary is a status line, not a failed
+ * reconcile; a system identifier that changed under a recorded one is a Warning Event (a primary
+ * that is not the database the cluster had). Not while the primary role moves.
  */
 final class ReplicationObserver {
 
@@ -31,56 +34,89 @@ final class ReplicationObserver {
 
   private static final Logger log = LoggerFactory.getLogger(ReplicationObserver.class);
 
-  private final PrimaryMonitor monitor;
+  private final InstanceClient instances;
   private final EventRecorder events;
+  private final PrimaryRoles roles;
 
-  ReplicationObserver(PrimaryMonitor monitor, EventRecorder events) {
-    this.monitor = monitor;
+  ReplicationObserver(InstanceClient instances, EventRecorder events, PrimaryRoles roles) {
+    this.instances = instances;
     this.events = events;
+    this.roles = roles;
   }
 
-  /** Empty while there is nothing to ask: no Ready instance yet, or the credentials not cached yet. */
-  Future<Optional<Members.View>> observe(PostgresCluster cluster, StatefulSet statefulSet,
-      CertificateAuthority authority, Secret internalCredentials) {
-    int instances = statefulSet == null || statefulSet.getSpec().getReplicas() == null ? 0
+  /** Empty while there is nothing to ask: no Ready primary, credentials not cached, or the role moving. */
+  Future<Optional<Members.View>> observe(PostgresCluster cluster, StatefulSet statefulSet, PrimaryRecord record,
+      InstanceCredentials credentials, InstancePods pods) {
+    int size = statefulSet == null || statefulSet.getSpec().getReplicas() == null ? 0
         : statefulSet.getSpec().getReplicas();
-    boolean primaryReady = statefulSet != null && statefulSet.getStatus() != null
+    boolean anyReady = statefulSet != null && statefulSet.getStatus() != null
         && statefulSet.getStatus().getReadyReplicas() != null && statefulSet.getStatus().getReadyReplicas() > 0;
-    String password = internalCredentials == null ? null
-        : CredentialsSecret.value(internalCredentials, InternalCredentials.OPERATOR_PASSWORD);
-    if (instances == 0 || !primaryReady || authority == null || password == null) {
+    boolean primaryReady = pods.get(record.current()).isPresent() ? pods.serving(record.current()) : anyReady;
+    if (size == 0 || !primaryReady || credentials == null || record.changing()) {
       return Future.succeededFuture(Optional.empty());
     }
     String name = cluster.getMetadata().getName();
-    String ca = authority.certificatePem();
-    return monitor.read(cluster, password, ca)
+    String primary = record.current();
+    return instances.replication(cluster, primary, credentials)
         .compose(report -> {
-          Members.View view = Members.of(name, instances, PostgresStatefulSet.maxStandbyLagBytes(cluster), report);
-          return systemIdentifierCheck(cluster, view)
-              .compose(v -> dropObsoleteSlots(cluster, password, ca, view))
+          roles.primaryPosition(cluster, report.walPosition());
+          Members.View view = Members.of(name, primary, size, PostgresStatefulSet.maxStandbyLagBytes(cluster), report);
+          return systemIdentifierCheck(cluster, primary, view)
+              .compose(v -> ensureSlots(cluster, primary, credentials, size, report))
+              .compose(v -> dropObsoleteSlots(cluster, primary, credentials, view))
               .map(v -> Optional.of(view));
         })
         .recover(error -> {
           log.debug("PostgresCluster {}/{}: primary not reachable: {}", cluster.getMetadata().getNamespace(),
               name, error.toString());
-          return Future.succeededFuture(Optional.of(Members.unreachable(name, instances, reason(error))));
+          return Future.succeededFuture(Optional.of(Members.unreachable(name, primary, size, reason(error))));
         });
   }
 
-  private Future<Void> systemIdentifierCheck(PostgresCluster cluster, Members.View view) {
+  private Future<Void> systemIdentifierCheck(PostgresCluster cluster, String primary, Members.View view) {
     String recorded = cluster.getStatus() == null ? null : cluster.getStatus().getSystemIdentifier();
     if (recorded == null || recorded.equals(view.systemIdentifier())) {
       return Future.succeededFuture();
     }
-    return events.warning(cluster, REASON_SYSTEM_IDENTIFIER, "The primary " + ChildNames.pod(cluster.getMetadata().getName(), 0)
+    return events.warning(cluster, REASON_SYSTEM_IDENTIFIER, "The primary " + primary
         + " is database system " + view.systemIdentifier() + ", not " + recorded
         + " as recorded: it was initialised anew; the standbys (if any) hold the earlier data");
   }
 
-  private Future<Void> dropObsoleteSlots(PostgresCluster cluster, String password, String ca, Members.View view) {
+  /** The slot of every other instance on the primary: a standby that connects finds its slot waiting. */
+  private Future<Void> ensureSlots(PostgresCluster cluster, String primary, InstanceCredentials credentials, int size,
+      io.pgoperator.app.postgres.replication.ReplicationReport report) {
+    List<String> missing = new ArrayList<>();
+    for (int ordinal = 0; ordinal < size; ordinal++) {
+      String pod = ChildNames.pod(cluster.getMetadata().getName(), ordinal);
+      String slot = Members.slotName(pod);
+      if (!pod.equals(primary) && report.slot(slot).isEmpty()) {
+        missing.add(slot);
+      }
+    }
+    if (missing.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return instances.ensureSlots(cluster, primary, credentials, missing)
+        .onSuccess(made -> {
+          if (!made.isEmpty()) {
+            log.info("PostgresCluster {}/{}: made replication slots {} on the primary {}",
+                cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), made, primary);
+          }
+        })
+        .<Void>mapEmpty()
+        .otherwise(error -> {
+          log.warn("PostgresCluster {}/{}: could not make replication slots {} on {}: {}",
+              cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), missing, primary, error.toString());
+          return null;
+        });
+  }
+
+  private Future<Void> dropObsoleteSlots(PostgresCluster cluster, String primary, InstanceCredentials credentials,
+      Members.View view) {
     Future<Void> done = Future.succeededFuture();
     for (String slot : view.obsoleteSlots()) {
-      done = done.compose(v -> monitor.dropInactiveSlot(cluster, password, ca, slot))
+      done = done.compose(v -> instances.dropInactiveSlot(cluster, primary, credentials, slot))
           .compose(dropped -> dropped
               ? events.normal(cluster, REASON_SLOT_DROPPED, "Dropped replication slot " + slot
                   + " on the primary: its instance was removed by scaling down, and it held WAL for nothing")

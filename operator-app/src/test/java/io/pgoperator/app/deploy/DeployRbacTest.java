@@ -31,11 +31,12 @@ class DeployRbacTest {
    * Every (group/resource → verbs) the operator uses across namespaces: informers list and watch,
    * children are created and updated (get only after a create conflict), never patched; status
    * is updated through its subresource; delete only where the operator deletes (the read-only
-   * Service and the PDB when instances drops to 1); events are only created; instance 0's pod is
-   * only read (PrimaryVolumeCheck).
+   * Service and the PDB when instances drops to 1, a pod that must stop serving as a primary);
+   * events are only created; instance pods are watched and their role label patched; the cluster
+   * is patched only to remove a done switchover request.
    */
   private static final Map<String, Set<String>> CLUSTER_WIDE = Map.of(
-      "postgres.example.com/postgresclusters", Set.of("get", "list", "watch"),
+      "postgres.example.com/postgresclusters", Set.of("get", "list", "watch", "patch"),
       "postgres.example.com/postgresclusters/status", Set.of("update"),
       "/secrets", READ_WRITE,
       "/configmaps", READ_WRITE,
@@ -43,7 +44,7 @@ class DeployRbacTest {
       "apps/statefulsets", READ_WRITE,
       "policy/poddisruptionbudgets", union(READ_WRITE, "delete"),
       "/events", Set.of("create"),
-      "/pods", Set.of("get"));
+      "/pods", Set.of("get", "list", "watch", "patch", "delete"));
 
   /**
    * Leader election, in the operator's own namespace only: the Lease, and the leader's Pod, which

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pgoperator.api.v1alpha1.InstanceStatus;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.children.ChildNames;
 import io.pgoperator.app.postgres.children.CredentialsSecret;
 import io.pgoperator.app.postgres.local.LocalPods;
 import io.pgoperator.app.postgres.local.PostgresBinaries;
@@ -50,7 +51,8 @@ class ClusterOnLocalPodsIT extends OperatorOnEnvtest {
   @Test
   void theStatusSaysWhichInstanceIsInSyncAndAScaleDownDropsTheRemovedStandbysSlot() throws Exception {
     op = OperatorHarness.start("localpods", Duration.ZERO,
-        cluster -> new InstanceAddresses.Address("127.0.0.1", pods.get().port(0)));
+        (cluster, pod) -> new InstanceAddresses.Address("127.0.0.1",
+            pods.get().port(ChildNames.ordinal(cluster.getMetadata().getName(), pod))));
     PostgresCluster spec = Clusters.minimal("shop");
     spec.getSpec().setInstances(2);
     spec.getMetadata().setUid(null);

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.api.v1alpha1.PostgresClusterStatus;
 import io.pgoperator.api.v1alpha1.StorageSpec;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
 import java.time.Instant;
@@ -48,29 +49,52 @@ class DesiredChildrenTest {
   }
 
   @Test
-  void theStateThatStopsAnEmptyPrimaryIsWrittenOnceAnInstanceWasReadyAndKeptForGood() {
+  void theStateNamesTheRecordedPrimaryAndSaysInitialisedOnceAnInstanceWasReadyAndForGood() {
     PostgresCluster cluster = Clusters.full("orders");
     StatefulSet starting = DesiredChildren.of(cluster, Observed.nothing()).statefulSet();
-    assertThat(DesiredChildren.of(cluster, Observed.nothing()).state()).as("a new cluster").isEmpty();
-    assertThat(DesiredChildren.of(cluster, new Observed(null, null, null, null, null, null, null, null, null, starting, null)).state())
-        .as("no instance ready yet").isEmpty();
+    assertThat(DesiredChildren.of(cluster, Observed.nothing()).state().getData()).as("a new cluster")
+        .containsExactly(Map.entry("primary", "orders-0"), Map.entry("epoch", "1"));
+    assertThat(DesiredChildren.of(cluster, new Observed(null, null, null, null, null, null, null, null, null, starting, null))
+        .state().getData()).as("no instance ready yet").doesNotContainKey("initialised");
 
     StatefulSet oneReady = DesiredChildren.of(cluster, Observed.nothing()).statefulSet();
     oneReady.setStatus(new StatefulSetStatusBuilder().withReplicas(3).withReadyReplicas(1).build());
-    Optional<ConfigMap> state = DesiredChildren.of(cluster,
+    ConfigMap state = DesiredChildren.of(cluster,
         new Observed(null, null, null, null, null, null, null, null, null, oneReady, null)).state();
-    assertThat(state).get().satisfies(cm -> {
-      assertThat(cm.getMetadata().getName()).isEqualTo("orders-state");
-      assertThat(cm.getData()).containsExactly(Map.entry("initialised", "true"));
-    });
+    assertThat(state.getMetadata().getName()).isEqualTo("orders-state");
+    assertThat(state.getData()).containsExactly(Map.entry("initialised", "true"), Map.entry("primary", "orders-0"),
+        Map.entry("epoch", "1"));
 
-    // Later no instance is ready (instance 0's volume came back empty): the record stays.
-    assertThat(DesiredChildren.of(cluster, new Observed(null, null, null, null, null, state.get(), null, null, null, starting, null))
-        .state()).isPresent();
+    // Later no instance is ready (the primary's volume came back empty): the record stays.
+    assertThat(DesiredChildren.of(cluster, new Observed(null, null, null, null, null, state, null, null, null, starting, null))
+        .state().getData()).containsEntry("initialised", "true");
     PostgresCluster recorded = Clusters.full("orders");
     recorded.setStatus(ClusterStatus.reconciled(recorded, starting, true, true, Instant.EPOCH));
     assertThat(recorded.getStatus().getInitialised()).isTrue();
-    assertThat(DesiredChildren.of(recorded, Observed.nothing()).state()).as("from the status alone").isPresent();
+    assertThat(DesiredChildren.of(recorded, Observed.nothing()).state().getData()).as("from the status alone")
+        .containsEntry("initialised", "true");
+  }
+
+  @Test
+  void theStateFollowsTheRecordsTargetDuringAMove() {
+    PostgresCluster cluster = Clusters.full("orders");
+    PostgresClusterStatus status = new PostgresClusterStatus();
+    status.setCurrentPrimary("orders-0");
+    status.setTargetPrimary("orders-2");
+    status.setPrimaryEpoch(4L);
+    cluster.setStatus(status);
+    assertThat(DesiredChildren.of(cluster, Observed.nothing()).state().getData())
+        .containsEntry("primary", "orders-2").containsEntry("epoch", "4");
+  }
+
+  @Test
+  void aStatefulSetMadeByAnEarlierVersionKeepsItsImmutablePodManagementPolicy() {
+    PostgresCluster cluster = Clusters.full("orders");
+    StatefulSet earlier = DesiredChildren.of(cluster, Observed.nothing()).statefulSet();
+    assertThat(earlier.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+    earlier.getSpec().setPodManagementPolicy("OrderedReady");
+    assertThat(DesiredChildren.of(cluster, new Observed(null, null, null, null, null, null, null, null, null, earlier, null))
+        .statefulSet().getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
   }
 
   @Test

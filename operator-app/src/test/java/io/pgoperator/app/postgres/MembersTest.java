@@ -16,13 +16,13 @@ class MembersTest {
 
   @Test
   void eachStandbyIsInSyncOnlyWhileStreamingWithinTheLagAndOtherwiseSaysWhy() {
-    ReplicationReport report = new ReplicationReport("7312", List.of(
+    ReplicationReport report = new ReplicationReport("7312", 1, 0L, List.of(
         new Standby("orders-1", "streaming", 5L * 1024 * 1024 + 17),
         new Standby("orders-2", "streaming", 40L * 1024 * 1024),
         new Standby("orders-3", "catchup", 1024)),
         List.of(new Slot("orders_1", true, "reserved"), new Slot("orders_4", false, "lost")));
 
-    Members.View view = Members.of("orders", 5, MAX_LAG, report);
+    Members.View view = Members.of("orders", "orders-0", 5, MAX_LAG, report);
 
     assertThat(view.members()).extracting(InstanceStatus::getName, InstanceStatus::getRole, InstanceStatus::getInSync,
             InstanceStatus::getReplayLagBytes)
@@ -41,7 +41,7 @@ class MembersTest {
 
   @Test
   void onlyInactiveSlotsOfInstancesBeyondTheClusterAreObsolete() {
-    ReplicationReport report = new ReplicationReport("1", List.of(), List.of(
+    ReplicationReport report = new ReplicationReport("1", 1, 0L, List.of(), List.of(
         new Slot("orders_1", false, "reserved"),
         new Slot("orders_2", false, "reserved"),
         new Slot("orders_3", true, "reserved"),
@@ -52,7 +52,7 @@ class MembersTest {
 
   @Test
   void anUnreachablePrimaryLeavesEveryInstanceUnknownAndDropsNothing() {
-    Members.View view = Members.unreachable("orders", 2, "connection refused");
+    Members.View view = Members.unreachable("orders", "orders-0", 2, "connection refused");
     assertThat(view.inSync()).isZero();
     assertThat(view.obsoleteSlots()).isEmpty();
     assertThat(view.systemIdentifier()).isNull();

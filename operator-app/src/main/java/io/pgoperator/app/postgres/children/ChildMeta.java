@@ -26,6 +26,16 @@ public final class ChildMeta {
   public static final String COMPONENT_TLS = "tls";
   public static final String COMPONENT_STATE = "state";
 
+  /**
+   * An instance pod's role, written by the operator (never by the StatefulSet, whose template
+   * leaves it out): {@value #ROLE_PRIMARY} on the primary once it accepts writes,
+   * {@value #ROLE_REPLICA} on each instance seen in recovery. The Services select on it; an
+   * instance without it (new, or an old primary being fenced) receives no traffic.
+   */
+  public static final String ROLE_LABEL = "postgres.example.com/role";
+  public static final String ROLE_PRIMARY = "primary";
+  public static final String ROLE_REPLICA = "replica";
+
   /** Set by the StatefulSet controller on each pod; the only per-ordinal pod label. */
   public static final String POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 

@@ -28,13 +28,22 @@ public final class ChildNames {
     return cluster;
   }
 
-  /** Ordinal 0 is the primary. */
   public static String pod(String cluster, int ordinal) {
     return cluster + "-" + ordinal;
   }
 
-  public static String primaryPod(String cluster) {
+  /** The primary of a new cluster (and of one made before the primary was recorded): ordinal 0. */
+  public static String initialPrimary(String cluster) {
     return pod(cluster, 0);
+  }
+
+  /** A pod's ordinal, or -1 when the name is not {@code <cluster>-<ordinal>}. */
+  public static int ordinal(String cluster, String pod) {
+    String prefix = cluster + "-";
+    if (pod == null || !pod.startsWith(prefix) || !pod.substring(prefix.length()).matches("[0-9]{1,4}")) {
+      return -1;
+    }
+    return Integer.parseInt(pod.substring(prefix.length()));
   }
 
   public static String credentialsSecret(String cluster) {
@@ -83,6 +92,12 @@ public final class ChildNames {
   }
 
   /** In-cluster host of the primary; resolves from any namespace through the DNS search path. */
+  /** One instance by its stable name under the headless Service (the server certificate names it). */
+  public static String instanceHost(PostgresCluster cluster, String pod) {
+    return pod + "." + headlessService(cluster.getMetadata().getName()) + "."
+        + cluster.getMetadata().getNamespace() + ".svc";
+  }
+
   public static String primaryHost(PostgresCluster cluster) {
     return readWriteService(cluster.getMetadata().getName()) + "."
         + cluster.getMetadata().getNamespace() + ".svc";

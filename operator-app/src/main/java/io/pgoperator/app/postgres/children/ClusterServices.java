@@ -35,27 +35,31 @@ public final class ClusterServices {
         .build();
   }
 
-  /** {@code <cluster>-rw}: the primary, which is always ordinal 0. */
+  /**
+   * {@code <cluster>-rw}: the primary, by the role label the operator moves on failover and
+   * switchover (see {@link ChildMeta#ROLE_LABEL}); while the role moves it selects nobody.
+   */
   public static Service readWrite(PostgresCluster cluster) {
-    String name = cluster.getMetadata().getName();
-    Map<String, String> selector = new LinkedHashMap<>(ChildMeta.podSelector(name));
-    selector.put(ChildMeta.POD_NAME_LABEL, ChildNames.primaryPod(name));
-    return clusterIp(cluster, ChildNames.readWriteService(name), selector);
+    return clusterIp(cluster, ChildNames.readWriteService(cluster.getMetadata().getName()),
+        roleSelector(cluster, ChildMeta.ROLE_PRIMARY));
   }
 
   /**
-   * {@code <cluster>-ro}, only with more than one instance: read-only traffic over all
-   * instances, the primary included. A StatefulSet gives every pod the same labels, and a
-   * selector cannot exclude one pod, so "standbys only" would need per-pod labels maintained
-   * by the operator; spreading reads over every instance is simpler and still correct.
+   * {@code <cluster>-ro}, only with more than one instance: the standbys (instances the operator
+   * saw in recovery), each while Ready, i.e. streaming within maxStandbyLag.
    */
   public static Optional<Service> readOnly(PostgresCluster cluster) {
     if (instances(cluster) <= 1) {
       return Optional.empty();
     }
-    String name = cluster.getMetadata().getName();
-    return Optional.of(clusterIp(cluster, ChildNames.readOnlyService(name),
-        ChildMeta.podSelector(name)));
+    return Optional.of(clusterIp(cluster, ChildNames.readOnlyService(cluster.getMetadata().getName()),
+        roleSelector(cluster, ChildMeta.ROLE_REPLICA)));
+  }
+
+  private static Map<String, String> roleSelector(PostgresCluster cluster, String role) {
+    Map<String, String> selector = new LinkedHashMap<>(ChildMeta.podSelector(cluster.getMetadata().getName()));
+    selector.put(ChildMeta.ROLE_LABEL, role);
+    return selector;
   }
 
   /** Every Service the cluster should have; a Service not listed here should be deleted. */

@@ -18,7 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The StatefulSet {@code <cluster>}: ordinal 0 is the primary, the others hot standbys.
+ * The StatefulSet {@code <cluster>}: one instance per pod, any of which may be the primary (the
+ * operator records which, and labels it), the others hot standbys.
  *
  * <p>Things the controller must know: the volume claim template is immutable once created
  * (the API server refuses changes), so a larger {@code storage.size} has to be applied to the
@@ -38,6 +39,8 @@ public final class PostgresStatefulSet {
   static final String RUN_VOLUME = "run";
   static final String STATE_VOLUME = "state";
   static final String TLS_VOLUME = "tls";
+
+  static final String PARALLEL = "Parallel";
 
   private PostgresStatefulSet() {
   }
@@ -61,8 +64,10 @@ public final class PostgresStatefulSet {
         .withNewSpec()
         .withServiceName(ChildNames.headlessService(name))
         .withReplicas(ClusterServices.instances(cluster))
-        // Pod 0 must be ready before pod 1 clones it.
-        .withPodManagementPolicy("OrderedReady")
+        // Any instance may be primary, and each waits for the primary itself before cloning: a lost
+        // pod must not hold back the others' (re)creation, as OrderedReady would. Immutable: a
+        // StatefulSet made by an earlier version keeps OrderedReady (see DesiredChildren).
+        .withPodManagementPolicy(PARALLEL)
         .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
         .withNewSelector().withMatchLabels(ChildMeta.podSelector(name)).endSelector()
         .withNewTemplate()

@@ -8,10 +8,13 @@ import java.util.Optional;
  *
  * @param systemIdentifier the database system identifier (pg_control_system); a standby cloned
  *     from another database has another one and cannot stream from this primary
+ * @param timeline the timeline the primary writes
+ * @param walPosition bytes of WAL the primary has flushed
  * @param standbys the primary's WAL senders, one per streaming standby (by application_name)
  * @param slots the physical replication slots
  */
-public record ReplicationReport(String systemIdentifier, List<Standby> standbys, List<Slot> slots) {
+public record ReplicationReport(String systemIdentifier, int timeline, long walPosition, List<Standby> standbys,
+    List<Slot> slots) {
 
   /**
    * @param name the standby's application_name: its pod's name

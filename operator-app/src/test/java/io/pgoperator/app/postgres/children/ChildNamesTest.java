@@ -18,7 +18,7 @@ class ChildNamesTest {
     assertThat(ChildNames.readWriteService("orders")).isEqualTo("orders-rw");
     assertThat(ChildNames.readOnlyService("orders")).isEqualTo("orders-ro");
     assertThat(ChildNames.disruptionBudget("orders")).isEqualTo("orders");
-    assertThat(ChildNames.primaryPod("orders")).isEqualTo("orders-0");
+    assertThat(ChildNames.initialPrimary("orders")).isEqualTo("orders-0");
     assertThat(ChildNames.pod("orders", 2)).isEqualTo("orders-2");
   }
 

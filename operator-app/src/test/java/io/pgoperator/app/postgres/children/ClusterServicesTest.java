@@ -21,24 +21,26 @@ class ClusterServicesTest {
   }
 
   @Test
-  void readWriteServiceSelectsOnlyOrdinalZero() {
+  void readWriteServiceSelectsThePodLabelledPrimary() {
     Service svc = ClusterServices.readWrite(Clusters.full("orders"));
     assertThat(svc.getMetadata().getName()).isEqualTo("orders-rw");
     assertThat(svc.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(svc.getSpec().getSelector())
-        .containsEntry("statefulset.kubernetes.io/pod-name", "orders-0")
+        .containsEntry("postgres.example.com/role", "primary")
+        .doesNotContainKey("statefulset.kubernetes.io/pod-name")
         .containsAllEntriesOf(ChildMeta.podSelector("orders"));
     assertPostgresPort(svc);
     assertOwnedChild(svc);
   }
 
   @Test
-  void readOnlyServiceExistsOnlyWithReplicasAndSelectsAllInstances() {
+  void readOnlyServiceExistsOnlyWithReplicasAndSelectsTheStandbys() {
     assertThat(ClusterServices.readOnly(Clusters.minimal("solo"))).isEmpty();
 
     Service svc = ClusterServices.readOnly(Clusters.full("orders")).orElseThrow();
     assertThat(svc.getMetadata().getName()).isEqualTo("orders-ro");
-    assertThat(svc.getSpec().getSelector()).isEqualTo(ChildMeta.podSelector("orders"));
+    assertThat(svc.getSpec().getSelector()).containsAllEntriesOf(ChildMeta.podSelector("orders"))
+        .containsEntry("postgres.example.com/role", "replica").hasSize(ChildMeta.podSelector("orders").size() + 1);
     assertPostgresPort(svc);
     assertOwnedChild(svc);
   }

@@ -33,7 +33,9 @@ class PostgresStatefulSetTest {
         .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(Clusters.UID));
     assertThat(sts.getSpec().getServiceName()).isEqualTo("orders-pods");
     assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
-    assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
+    assertThat(sts.getSpec().getPodManagementPolicy()).as("no instance waits for another's pod").isEqualTo("Parallel");
+    assertThat(sts.getSpec().getTemplate().getMetadata().getLabels()).as("the operator alone sets the role")
+        .doesNotContainKey(ChildMeta.ROLE_LABEL);
     assertThat(sts.getSpec().getSelector().getMatchLabels())
         .isEqualTo(ChildMeta.podSelector("orders"));
     assertThat(sts.getSpec().getTemplate().getMetadata().getLabels())

@@ -241,7 +241,7 @@ class InstanceLifecycleIT {
     Await.until("orders-1 has the rows", START, () -> "3".equals(app(binaries, 1).run("SELECT count(*) FROM items")
         .output().strip()));
     // What the operator writes once an instance was Ready (DesiredChildren.initialised).
-    pods.apply(InitialisedState.build(cluster));
+    pods.apply(InitialisedState.build(cluster, ChildNames.initialPrimary(cluster.getMetadata().getName()), 1, true));
 
     pods.kill(0);
     pods.wipeDataVolume(0);
