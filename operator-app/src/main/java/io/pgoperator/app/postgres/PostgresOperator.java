@@ -46,6 +46,7 @@ public final class PostgresOperator {
     EventRecorder events = new EventRecorder(context.calls(), clock, EventRecorder.localInstance());
     InstanceClient instances = new InstanceClient(context.vertx(), addresses);
     PrimaryRoles roles = new PrimaryRoles(context.calls(), instances, events, clock, new PrimaryMetrics(context.registry()));
+    PrimaryMetrics.clustersWithoutPrimary(context.registry(), () -> clusters.list());
     PostgresClusterReconciler reconciler = new PostgresClusterReconciler(cache, context.calls(), events, clock,
         instances, roles);
     return List.of(new ControllerVerticle(context.controllerOptions(CONTROLLER), clusters,

@@ -79,6 +79,25 @@ class DeployAlertsTest {
         List.of(Map.of("severity", "critical")));
   }
 
+  @Test
+  void aClusterWithoutPrimaryForAMinuteIsCritical() throws IOException {
+    String without = "pg_operator_clusters_without_primary{" + JOB + ",instance=\"a\"}";
+    String standby = "pg_operator_clusters_without_primary{" + JOB + ",instance=\"b\"}";
+    assertAlerts(Map.of(without, "0 0 1 1 1 1", standby, "0 0 1 1 1 1"), "5m", "PgClusterWithoutPrimary",
+        List.of(Map.of("severity", "critical")));
+    assertAlerts(Map.of(without, "0 0 1 0 0 0", standby, "0 0 1 0 0 0"), "5m", "PgClusterWithoutPrimary",
+        List.of());
+  }
+
+  @Test
+  void aBlockedFailoverIsCriticalWhileRecent() throws IOException {
+    String blocked = "pg_operator_failovers_blocked_total{" + JOB + ",instance=\"a\"}";
+    assertAlerts(Map.of(blocked, "0 0 1 2 2 2"), "5m", "PgClusterFailoverBlocked",
+        List.of(Map.of("severity", "critical")));
+    assertAlerts(Map.of(blocked, "0 0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"), "24m",
+        "PgClusterFailoverBlocked", List.of());
+  }
+
   private static String leader(String instance) {
     return "leader_election_master_status{" + LEASE + "," + JOB + ",instance=\"" + instance + "\"}";
   }

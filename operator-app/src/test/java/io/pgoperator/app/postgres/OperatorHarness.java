@@ -64,7 +64,12 @@ final class OperatorHarness implements AutoCloseable {
   /** @param addresses where the operator reaches primaries (the local pods of a test) */
   static OperatorHarness start(String prefix, Duration syncPeriod, InstanceAddresses addresses) throws Exception {
     installCrd();
-    String namespace = Envtest.get().createNamespace(prefix);
+    return startIn(Envtest.get().createNamespace(prefix), syncPeriod, addresses);
+  }
+
+  /** Another operator on the namespace of an earlier one (e.g. the next leader, after the first stopped). */
+  static OperatorHarness startIn(String namespace, Duration syncPeriod, InstanceAddresses addresses) throws Exception {
+    installCrd();
     RuntimeOptions options = new RuntimeOptions(BindAddress.parse("127.0.0.1:0"),
         BindAddress.parse("127.0.0.1:0"), Optional.empty(), List.of(namespace), 1, syncPeriod,
         Duration.ofSeconds(10));
@@ -98,8 +103,17 @@ final class OperatorHarness implements AutoCloseable {
     return client.resources(PostgresCluster.class).inNamespace(namespace).withName(name).get();
   }
 
+  /** As {@code kubectl edit} is used: read, change, write; tried again when the operator wrote the status meanwhile. */
   PostgresCluster editCluster(String name, java.util.function.UnaryOperator<PostgresCluster> edit) {
-    return client.resources(PostgresCluster.class).inNamespace(namespace).withName(name).edit(edit);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(PostgresCluster.class).inNamespace(namespace).withName(name).edit(edit);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   StatefulSet statefulSet(String name) {
@@ -112,6 +126,10 @@ final class OperatorHarness implements AutoCloseable {
 
   ConfigMap configMap(String name) {
     return client.configMaps().inNamespace(namespace).withName(name).get();
+  }
+
+  io.fabric8.kubernetes.api.model.Pod pod(String name) {
+    return client.pods().inNamespace(namespace).withName(name).get();
   }
 
   Secret secret(String name) {

@@ -40,7 +40,7 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     PostgresCluster reconciled = op.awaitReconciled("demo");
 
     assertThat(op.managedChildren()).isEqualTo(Map.of(
-        "ConfigMap", List.of("demo-config"),
+        "ConfigMap", List.of("demo-config", "demo-state"),
         "PodDisruptionBudget", List.of(),
         "Secret", List.of("demo-ca", "demo-credentials", "demo-internal-credentials", "demo-server-tls"),
         "Service", List.of("demo-pods", "demo-rw"),
@@ -73,7 +73,7 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
         .containsEntry(DesiredChildren.POSTGRES_VERSION_ANNOTATION, "17");
 
     Service rw = op.service("demo-rw");
-    assertThat(rw.getSpec().getSelector()).containsEntry(ChildMeta.POD_NAME_LABEL, "demo-0");
+    assertThat(rw.getSpec().getSelector()).containsEntry(ChildMeta.ROLE_LABEL, ChildMeta.ROLE_PRIMARY);
     assertThat(rw.getSpec().getPorts()).singleElement()
         .satisfies(p -> assertThat(p.getPort()).isEqualTo(5432));
     assertThat(op.service("demo-pods").getSpec().getClusterIP()).isEqualTo("None");
@@ -102,7 +102,7 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     assertThat(Conditions.find(reconciled.getStatus().getConditions(), Conditions.READY).orElseThrow()
         .getReason()).isEqualTo(ClusterStatus.REASON_INSTANCES_NOT_READY);
 
-    for (HasMetadata child : List.of(op.configMap("demo-config"), op.secret("demo-credentials"),
+    for (HasMetadata child : List.of(op.configMap("demo-config"), op.configMap("demo-state"), op.secret("demo-credentials"),
         op.secret("demo-internal-credentials"), op.secret("demo-ca"), op.secret("demo-server-tls"),
         op.service("demo-pods"), op.service("demo-rw"), op.statefulSet("demo"))) {
       assertOwnedBy(child, cluster.getMetadata().getName(), op.cluster("demo").getMetadata().getUid());
@@ -110,6 +110,7 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     assertThat(op.events("demo", "Normal", "Created")).extracting(e -> e.getMessage())
         .containsExactlyInAnyOrder("Created Secret demo-ca", "Created Secret demo-internal-credentials",
             "Created Secret demo-credentials", "Created Secret demo-server-tls", "Created ConfigMap demo-config",
+            "Created ConfigMap demo-state",
             "Created Service demo-pods", "Created Service demo-rw", "Created StatefulSet demo");
   }
 
@@ -121,7 +122,7 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     PostgresCluster reconciled = op.awaitReconciled("orders");
 
     assertThat(op.managedChildren()).isEqualTo(Map.of(
-        "ConfigMap", List.of("orders-config"),
+        "ConfigMap", List.of("orders-config", "orders-state"),
         "PodDisruptionBudget", List.of("orders"),
         "Secret", List.of("orders-ca", "orders-credentials", "orders-internal-credentials", "orders-server-tls"),
         "Service", List.of("orders-pods", "orders-ro", "orders-rw"),
@@ -148,7 +149,8 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     assertThat(op.configMap("orders-config").getData().get(PostgresConfig.POSTGRESQL_CONF))
         .contains("max_connections = '200'").contains("shared_buffers = '256MB'");
     Service ro = op.service("orders-ro");
-    assertThat(ro.getSpec().getSelector()).isEqualTo(ChildMeta.podSelector("orders"));
+    assertThat(ro.getSpec().getSelector()).containsAllEntriesOf(ChildMeta.podSelector("orders"))
+        .containsEntry(ChildMeta.ROLE_LABEL, ChildMeta.ROLE_REPLICA);
     PodDisruptionBudget pdb = op.disruptionBudget("orders");
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(ChildMeta.podSelector("orders"));
@@ -164,7 +166,8 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
     op.create(Clusters.fullToCreate("orders"));
     op.awaitReconciled("orders");
 
-    assertThat(op.configMap("orders-state")).as("no database exists yet").isNull();
+    assertThat(op.configMap("orders-state").getData()).as("no database exists yet: the recorded primary only")
+        .isEqualTo(Map.of("primary", "orders-0", "epoch", "1"));
     assertThat(op.cluster("orders").getStatus().getInitialised()).isNull();
 
     op.setReadyReplicas("orders", 1);
@@ -172,8 +175,8 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
         c -> Integer.valueOf(1).equals(c.getStatus().getReadyInstances()));
     assertThat(one.getStatus().getPhase()).isEqualTo(Phase.PROVISIONING);
     assertThat(one.getStatus().getInitialised()).as("a Ready instance means the database exists").isTrue();
-    assertThat(op.await("the state instance 0 reads before it initialises", () -> op.configMap("orders-state"),
-        cm -> cm != null).getData()).containsEntry("initialised", "true");
+    assertThat(op.await("the state the primary reads before it initialises", () -> op.configMap("orders-state"),
+        cm -> cm.getData().containsKey("initialised")).getData()).containsEntry("initialised", "true");
     assertThat(Conditions.isTrue(one.getStatus().getConditions(), Conditions.READY)).isFalse();
 
     op.setReadyReplicas("orders", 3);
@@ -210,7 +213,8 @@ class PostgresClusterChildrenIT extends OperatorOnEnvtest {
 
     // Playing the kubelet: instance 0's container ended with the instance script's refusal.
     Pod pod = op.client.pods().inNamespace(op.namespace).resource(new PodBuilder()
-        .withNewMetadata().withName("orders-0").endMetadata()
+        .withNewMetadata().withName("orders-0").withLabels(ChildMeta.labels("orders", ChildMeta.COMPONENT_DATABASE))
+        .endMetadata()
         .withNewSpec().addNewContainer().withName("postgres").withImage("postgres:16").endContainer().endSpec()
         .build()).create();
     pod.setStatus(PrimaryVolumeCheckTest.instanceZero(PrimaryVolumeCheckTest.REFUSAL, "back-off 10s").getStatus());

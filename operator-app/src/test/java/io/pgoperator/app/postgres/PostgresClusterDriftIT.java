@@ -42,7 +42,7 @@ class PostgresClusterDriftIT extends OperatorOnEnvtest {
   void anEditedReadWriteServiceGetsItsSelectorAndPortBackAndKeepsItsClusterIp() {
     String clusterIp = op.service("orders-rw").getSpec().getClusterIP();
     op.client.services().inNamespace(op.namespace).withName("orders-rw").edit(svc -> {
-      svc.getSpec().getSelector().put(ChildMeta.POD_NAME_LABEL, "orders-2");
+      svc.getSpec().getSelector().put(ChildMeta.ROLE_LABEL, "replica");
       svc.getSpec().getSelector().put("extra", "label");
       svc.getSpec().getPorts().get(0).setPort(6543);
       svc.getSpec().getPorts().get(0).setTargetPort(new IntOrString(6543));
@@ -54,7 +54,7 @@ class PostgresClusterDriftIT extends OperatorOnEnvtest {
         svc -> svc.getSpec().getPorts().get(0).getPort() == 5432);
     assertThat(repaired.getSpec().getSelector()).isEqualTo(Map.of(
         ChildMeta.NAME, ChildMeta.APP, ChildMeta.INSTANCE, "orders",
-        ChildMeta.COMPONENT, ChildMeta.COMPONENT_DATABASE, ChildMeta.POD_NAME_LABEL, "orders-0"));
+        ChildMeta.COMPONENT, ChildMeta.COMPONENT_DATABASE, ChildMeta.ROLE_LABEL, ChildMeta.ROLE_PRIMARY));
     assertThat(repaired.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("postgresql");
     assertThat(repaired.getSpec().getClusterIP()).isEqualTo(clusterIp);
     assertThat(repaired.getMetadata().getLabels()).containsEntry("team", "payments");

@@ -45,7 +45,7 @@ public final class Candidates {
         .max(Comparator.<Map.Entry<String, Answer>>comparingLong(e -> e.getValue().state().walPosition())
             .thenComparing(e -> -ChildNames.ordinal(cluster, e.getKey())));
     if (best.isEmpty()) {
-      return new NoCandidate(standbys.isEmpty() ? "the cluster has no standby"
+      return new NoCandidate(standbys.isEmpty() ? "no standby pod exists"
           : "no standby can be promoted: " + String.join("; ", refused));
     }
     String pod = best.get().getKey();

@@ -1,16 +1,23 @@
 package io.pgoperator.app.postgres.primary;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pgoperator.api.v1alpha1.Conditions;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.function.Supplier;
 
 /**
  * The database failover metrics: {@code pg_operator_primary_changes_total{reason}} (each failover
  * or switchover completed), {@code pg_operator_failovers_blocked_total} (a lost primary with no
  * standby allowed to replace it) and {@code pg_operator_primary_unavailable_seconds{reason}}:
  * from when the primary was lost (a failover) or the change began (a switchover) until the new
- * primary accepted writes and the -rw Service selected it.
+ * primary accepted writes and the -rw Service selected it. And
+ * {@code pg_operator_clusters_without_primary}: clusters whose status says no primary accepts
+ * writes (read from every replica's cache, so every replica reports the same).
  */
 public final class PrimaryMetrics {
 
@@ -30,6 +37,21 @@ public final class PrimaryMetrics {
       changes(reason);
       unavailable(reason);
     }
+  }
+
+  /** Registers the gauge of clusters without a primary, counted over {@code clusters} at each scrape. */
+  public static void clustersWithoutPrimary(MeterRegistry registry, Supplier<Collection<PostgresCluster>> clusters) {
+    Gauge.builder("pg_operator_clusters_without_primary", () -> clusters.get().stream()
+            .filter(PrimaryMetrics::withoutPrimary).count())
+        .description("PostgresClusters whose database exists and whose status says no primary accepts writes"
+            + " (condition PrimaryAvailable=False).")
+        .register(registry);
+  }
+
+  static boolean withoutPrimary(PostgresCluster cluster) {
+    return cluster.getStatus() != null && Boolean.TRUE.equals(cluster.getStatus().getInitialised())
+        && Conditions.find(cluster.getStatus().getConditions(), Conditions.PRIMARY_AVAILABLE)
+            .map(c -> Conditions.FALSE.equals(c.getStatus())).orElse(false);
   }
 
   public void completed(String reason, Duration unavailable) {

@@ -121,13 +121,20 @@ public final class PrimaryRoles {
    * One pass over a cluster's primary role.
    *
    * @param instances the StatefulSet's size
+   * @param initialised whether the database exists (before, there is nothing to fail over)
    * @param credentials how to log in to the instances; null while the Secrets are not cached yet
    */
-  public Future<Outcome> reconcile(PostgresCluster cluster, int instances, InstancePods pods,
+  public Future<Outcome> reconcile(PostgresCluster cluster, int instances, boolean initialised, InstancePods pods,
       InstanceCredentials credentials, StatusWriter statusWriter, StateWriter stateWriter) {
     Pass pass = new Pass(cluster, instances, pods, credentials, statusWriter, stateWriter);
     if (credentials == null || instances == 0) {
       return Future.succeededFuture(pass.outcome(new Availability(false, "Pending", "no instance yet")));
+    }
+    if (!initialised && !pass.record.changing()) {
+      return labelRoles(pass).map(v -> pass.outcome(pass.pods.serving(pass.record.current())
+          ? new Availability(true, "Serving", pass.record.current() + " accepts writes")
+          : new Availability(false, "Initialising", "waiting for " + pass.record.current()
+              + " to initialise the database")));
     }
     if (pass.record.changing()) {
       return move(pass);
@@ -260,9 +267,10 @@ public final class PrimaryRoles {
     Instant seen = lostSince.computeIfAbsent(key, k -> now);
     Instant since = pass.pods.get(current).flatMap(InstancePods::notReadySince)
         .filter(reported -> reported.isBefore(seen)).orElse(seen);
+    // Stable wording (no running durations): an unchanged truth must compute an unchanged status.
     String lost = current + (pass.pods.get(current).isEmpty() ? " has no pod"
         : pass.pods.get(current).filter(InstancePods::deleting).isPresent() ? "'s pod is being deleted"
-        : " is not Ready") + " (for " + seconds(Duration.between(since, now)) + ")";
+        : " is not Ready") + " (since " + timestamp(since) + ")";
     FailoverSpec spec = pass.cluster.getSpec().getFailover();
     if (pass.instances <= 1) {
       return Future.succeededFuture(pass.outcome(new Availability(false, "PrimaryNotReady",
@@ -276,7 +284,7 @@ public final class PrimaryRoles {
     if (remaining.compareTo(Duration.ZERO) > 0) {
       pass.requeue(remaining);
       return Future.succeededFuture(pass.outcome(new Availability(false, "PrimaryNotReady",
-          lost + "; failing over in " + seconds(remaining) + " unless it returns")));
+          lost + "; failing over at " + timestamp(since.plus(Lag.failoverDelay(pass.cluster))) + " unless it returns")));
     }
     return instances.state(pass.cluster, current, pass.credentials)
         .map(state -> !state.inRecovery())

@@ -66,7 +66,7 @@ class CandidatesTest {
   @Test
   void noStandbyAtAll() {
     assertThat(Candidates.choose("orders", Map.of(), SYSTEM, 0, 0))
-        .isEqualTo(new Candidates.NoCandidate("the cluster has no standby"));
+        .isEqualTo(new Candidates.NoCandidate("no standby pod exists"));
   }
 
   private static Answer standby(long position) {

@@ -1,0 +1,309 @@
+package io.pgoperator.app.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgoperator.api.v1alpha1.Conditions;
+import io.pgoperator.api.v1alpha1.FailoverSpec;
+import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.api.v1alpha1.PostgresClusterStatus;
+import io.pgoperator.api.v1alpha1.PrimaryChange;
+import io.pgoperator.app.postgres.children.ChildMeta;
+import io.pgoperator.app.postgres.children.ChildNames;
+import io.pgoperator.app.postgres.children.CredentialsSecret;
+import io.pgoperator.app.postgres.local.InstanceKubelet;
+import io.pgoperator.app.postgres.local.PostgresBinaries;
+import io.pgoperator.app.postgres.local.Psql;
+import io.pgoperator.app.postgres.primary.PrimaryRoles;
+import io.pgoperator.app.postgres.replication.InstanceAddresses;
+import io.pgoperator.runtime.testing.Await;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Database failover end to end: the operator on a real API server, real PostgreSQL instances run
+ * by {@link InstanceKubelet} (the StatefulSet controller, kubelet and kube-proxy of envtest's
+ * missing nodes), clients writing through the {@code -rw} Service as applications do. Safety is
+ * checked from outside: the rows the database holds, and a prober that writes through every
+ * instance directly and records each that accepted a write.
+ */
+class DatabaseFailoverIT extends OperatorOnEnvtest {
+
+  private static final Duration START = Duration.ofMinutes(3);
+  private static final String NAME = "shop";
+
+  private final AtomicReference<InstanceKubelet> kubelet = new AtomicReference<>();
+  private final List<AutoCloseable> stopLast = new ArrayList<>();
+
+  @RegisterExtension
+  final AfterTestExecutionCallback printLogs = context -> {
+    if (context.getExecutionException().isPresent() && kubelet.get() != null) {
+      System.out.println(kubelet.get().pods().logTails());
+    }
+  };
+
+  @AfterEach
+  void stopPods() throws Exception {
+    for (AutoCloseable closeable : stopLast) {
+      closeable.close();
+    }
+    if (kubelet.get() != null) {
+      kubelet.get().close();
+    }
+  }
+
+  @Test
+  void aLostPrimaryIsReplacedByAStandbyThatKeepsEveryRowAndReturnsAsItsStandby() throws Exception {
+    InstanceKubelet pods = runningCluster();
+    Psql app = application();
+    app.value("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1)");
+    awaitEverywhere("the first row", "SELECT count(*) FROM orders", "1", 1, 2);
+    OnePrimaryProbe probe = OnePrimaryProbe.start(pods, 3);
+    stopLast.add(probe);
+
+    pods.hold(0);
+    PostgresCluster failedOver = op.await("a standby promoted", () -> op.cluster(NAME),
+        c -> !"shop-0".equals(c.getStatus().getCurrentPrimary())
+            && c.getStatus().getCurrentPrimary().equals(c.getStatus().getTargetPrimary()));
+    PostgresClusterStatus status = failedOver.getStatus();
+    String promoted = status.getCurrentPrimary();
+    assertThat(promoted).isIn("shop-1", "shop-2");
+    assertThat(status.getPrimaryEpoch()).isEqualTo(2L);
+    assertThat(status.getLastPrimaryChange().getReason()).isEqualTo(PrimaryChange.FAILOVER);
+    assertThat(status.getLastPrimaryChange().getFrom()).isEqualTo("shop-0");
+    assertThat(status.getLastPrimaryChange().getCompletedAt()).isNotNull();
+    assertThat(op.pod(promoted).getMetadata().getLabels()).containsEntry(ChildMeta.ROLE_LABEL, ChildMeta.ROLE_PRIMARY);
+    assertThat(op.pod("shop-0").getMetadata().getLabels()).doesNotContainKey(ChildMeta.ROLE_LABEL);
+
+    Await.until("a write through -rw reaches the new primary", START,
+        () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+    assertThat(app.value("SELECT string_agg(id::text, ',' ORDER BY id) FROM orders")).isEqualTo("1,2");
+    assertThat(pods.pods().superuser(ordinal(promoted)).value("SELECT pg_is_in_recovery()")).isEqualTo("f");
+    op.await("the new timeline in the status", () -> op.cluster(NAME), c -> Integer.valueOf(2).equals(c.getStatus().getTimeline()));
+    op.await("a Promoted event", () -> op.events(NAME, "Normal", PrimaryRoles.REASON_PROMOTED), e -> !e.isEmpty());
+    assertThat(op.events(NAME, "Normal", PrimaryRoles.REASON_FAILOVER)).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("shop-0", promoted, "epoch 2"));
+    assertThat(op.metric("pg_operator_primary_changes_total", "reason=\"Failover\"")).isEqualTo(1.0);
+    assertThat(op.metric("pg_operator_primary_unavailable_seconds_count", "reason=\"Failover\"")).isEqualTo(1.0);
+
+    pods.release(0);
+    Await.until("shop-0 back, in recovery", START,
+        () -> "t".equals(pods.pods().superuser(0).run("SELECT pg_is_in_recovery()").output().strip()));
+    awaitEverywhere("the row written after the failover", "SELECT count(*) FROM orders", "2", 0);
+    op.await("shop-0 labelled a replica", () -> op.pod("shop-0"),
+        p -> ChildMeta.ROLE_REPLICA.equals(p.getMetadata().getLabels().get(ChildMeta.ROLE_LABEL)));
+    assertThat(pods.pods().superuser(0).value("SELECT received_tli FROM pg_stat_wal_receiver")).isEqualTo("2");
+
+    probe.close();
+    assertThat(probe.rounds()).as("the prober wrote through every instance throughout").isGreaterThan(10);
+    assertThat(probe.overlaps()).as("rounds in which two instances accepted writes").isEmpty();
+  }
+
+  @Test
+  void aSwitchoverLosesNoAcknowledgedRowAndTheOldPrimaryFollows() throws Exception {
+    InstanceKubelet pods = runningCluster();
+    Psql app = application();
+    app.value("CREATE TABLE orders (id int PRIMARY KEY)");
+    awaitEverywhere("the table", "SELECT count(*) FROM orders", "0", 1, 2);
+    Writer writer = Writer.start(app);
+    stopLast.add(writer);
+    OnePrimaryProbe probe = OnePrimaryProbe.start(pods, 3);
+    stopLast.add(probe);
+    Await.until("rows acknowledged before the switchover", START, () -> writer.acknowledged().size() >= 20);
+
+    op.client.resources(PostgresCluster.class).inNamespace(op.namespace).withName(NAME)
+        .edit(c -> {
+          c.getMetadata().getAnnotations().put(PostgresCluster.TARGET_PRIMARY_ANNOTATION, "shop-2");
+          return c;
+        });
+    PostgresCluster switched = op.await("shop-2 primary", () -> op.cluster(NAME),
+        c -> "shop-2".equals(c.getStatus().getCurrentPrimary()) && "shop-2".equals(c.getStatus().getTargetPrimary()));
+    assertThat(switched.getStatus().getLastPrimaryChange().getReason()).isEqualTo(PrimaryChange.SWITCHOVER);
+    op.await("the request removed once done", () -> op.cluster(NAME),
+        c -> c.getMetadata().getAnnotations() == null
+            || !c.getMetadata().getAnnotations().containsKey(PostgresCluster.TARGET_PRIMARY_ANNOTATION));
+    int before = writer.acknowledged().size();
+    Await.until("writes acknowledged by the new primary", START, () -> writer.acknowledged().size() >= before + 20);
+    writer.close();
+
+    Set<Integer> stored = ids(app.value("SELECT string_agg(id::text, ',') FROM orders"));
+    assertThat(stored).as("every acknowledged row is stored").containsAll(writer.acknowledged());
+    Await.until("shop-0 follows shop-2", START,
+        () -> "t".equals(pods.pods().superuser(0).run("SELECT pg_is_in_recovery()").output().strip()));
+    awaitEverywhere("every row on every instance", "SELECT count(*) FROM orders", Integer.toString(stored.size()), 0, 1);
+    probe.close();
+    assertThat(probe.overlaps()).as("rounds in which two instances accepted writes").isEmpty();
+  }
+
+  @Test
+  void theNextOperatorCompletesAFailoverTheLastOneDecided() throws Exception {
+    InstanceKubelet pods = runningCluster();
+    Psql app = application();
+    app.value("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1)");
+    awaitEverywhere("the first row", "SELECT count(*) FROM orders", "1", 1, 2);
+
+    // The leading operator decides a failover to shop-1 and dies before acting on it.
+    String namespace = op.namespace;
+    KubernetesClient admin = op.client;
+    PostgresCluster cluster = op.cluster(NAME);
+    op.close();
+    op = null;
+    pods.hold(0);
+    PostgresClusterStatus decided = cluster.getStatus();
+    decided.setTargetPrimary("shop-1");
+    decided.setPrimaryEpoch(decided.getPrimaryEpoch() + 1);
+    decided.setLastPrimaryChange(new PrimaryChange(PrimaryChange.FAILOVER, "shop-0", "shop-1", decided.getPrimaryEpoch(),
+        Instant.now().toString(), null));
+    admin.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).updateStatus();
+
+    op = OperatorHarness.startIn(namespace, Duration.ZERO, addresses());
+    PostgresCluster done = op.await("the recorded failover completed", () -> op.cluster(NAME),
+        c -> "shop-1".equals(c.getStatus().getCurrentPrimary()));
+    assertThat(done.getStatus().getPrimaryEpoch()).isEqualTo(2L);
+    assertThat(op.configMap("shop-state").getData()).containsEntry("primary", "shop-1").containsEntry("epoch", "2");
+    Await.until("a write through -rw reaches shop-1", START, () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+    assertThat(pods.pods().superuser(1).value("SELECT count(*) FROM orders")).isEqualTo("2");
+  }
+
+  @Test
+  void aSwitchoverToAnInstanceThatDoesNotExistIsRefusedWithAConditionAndAnEvent() throws Exception {
+    runningCluster();
+    op.client.resources(PostgresCluster.class).inNamespace(op.namespace).withName(NAME)
+        .edit(c -> {
+          c.getMetadata().getAnnotations().put(PostgresCluster.TARGET_PRIMARY_ANNOTATION, "shop-7");
+          return c;
+        });
+    PostgresCluster refused = op.await("the refusal in the status", () -> op.cluster(NAME),
+        c -> Conditions.find(c.getStatus().getConditions(), Conditions.SWITCHOVER).isPresent());
+    assertThat(Conditions.find(refused.getStatus().getConditions(), Conditions.SWITCHOVER).orElseThrow().getMessage())
+        .contains("shop-7 is not an instance of this cluster (shop-0 to shop-2)");
+    assertThat(refused.getStatus().getCurrentPrimary()).isEqualTo("shop-0");
+    op.await("a Warning event", () -> op.events(NAME, "Warning", PrimaryRoles.REASON_SWITCHOVER_REFUSED), e -> !e.isEmpty());
+    double reconciles = op.reconciles();
+    op.awaitReconciles(0);
+    assertThat(op.retries()).as("a refused request is not retried").isZero();
+
+    op.client.resources(PostgresCluster.class).inNamespace(op.namespace).withName(NAME)
+        .edit(c -> {
+          c.getMetadata().getAnnotations().remove(PostgresCluster.TARGET_PRIMARY_ANNOTATION);
+          return c;
+        });
+    op.await("the condition gone with the request", () -> op.cluster(NAME),
+        c -> Conditions.find(c.getStatus().getConditions(), Conditions.SWITCHOVER).isEmpty());
+    assertThat(op.reconciles()).isGreaterThan(reconciles);
+  }
+
+  // --- set-up ---
+
+  /** A three-instance cluster with a short failover delay, every instance Ready and labelled. */
+  private InstanceKubelet runningCluster() throws Exception {
+    op = OperatorHarness.start("dbfailover", Duration.ZERO, addresses());
+    PostgresCluster spec = Clusters.minimal(NAME);
+    spec.getSpec().setInstances(3);
+    FailoverSpec failover = new FailoverSpec();
+    failover.setDelay("2s");
+    spec.getSpec().setFailover(failover);
+    spec.getMetadata().setUid(null);
+    spec.getMetadata().setResourceVersion(null);
+    spec.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("note", "test")));
+    op.create(spec);
+    op.await("the operator's StatefulSet", () -> op.statefulSet(NAME), s -> true);
+    InstanceKubelet pods = new InstanceKubelet(op.client, op.namespace, NAME, PostgresBinaries.newest());
+    kubelet.set(pods);
+    op.await("every instance labelled", () -> op.client.pods().inNamespace(op.namespace).list().getItems(),
+        list -> list.size() == 3 && list.stream().allMatch(p -> p.getMetadata().getLabels().containsKey(ChildMeta.ROLE_LABEL)));
+    op.await("all in sync", () -> op.cluster(NAME),
+        c -> c.getStatus() != null && Integer.valueOf(3).equals(c.getStatus().getInSyncInstances()));
+    assertThat(op.pod("shop-0").getMetadata().getLabels()).containsEntry(ChildMeta.ROLE_LABEL, ChildMeta.ROLE_PRIMARY);
+    return pods;
+  }
+
+  private InstanceAddresses addresses() {
+    return (cluster, pod) -> new InstanceAddresses.Address("127.0.0.1",
+        kubelet.get().podPort(ChildNames.ordinal(cluster.getMetadata().getName(), pod)));
+  }
+
+  /** The application's login, through the -rw Service, verifying the server as the Secret says. */
+  private Psql application() throws Exception {
+    Secret secret = op.secret(NAME + "-credentials");
+    Path ca = Files.writeString(Files.createTempFile("shop-ca-", ".crt"), CredentialsSecret.value(secret, CredentialsSecret.CA_CERT));
+    ca.toFile().deleteOnExit();
+    InetSocketAddress rw = kubelet.get().service(ChildNames.readWriteService(NAME));
+    return new Psql(PostgresBinaries.newest(), "127.0.0.1", rw.getPort(),
+        CredentialsSecret.value(secret, CredentialsSecret.USERNAME), CredentialsSecret.value(secret, CredentialsSecret.PASSWORD),
+        CredentialsSecret.value(secret, CredentialsSecret.DATABASE));
+  }
+
+  private void awaitEverywhere(String what, String sql, String expected, int... ordinals) {
+    String database = CredentialsSecret.value(op.secret(NAME + "-credentials"), CredentialsSecret.DATABASE);
+    for (int ordinal : ordinals) {
+      Psql superuser = kubelet.get().pods().superuser(ordinal);
+      Psql inDatabase = new Psql(superuser.binaries(), superuser.host(), superuser.port(), superuser.user(), null, database);
+      Await.until(what + " on shop-" + ordinal, START, () -> expected.equals(inDatabase.run(sql).output().strip()));
+    }
+  }
+
+  private static int ordinal(String pod) {
+    return ChildNames.ordinal(NAME, pod);
+  }
+
+  private static Set<Integer> ids(String list) {
+    Set<Integer> ids = new TreeSet<>();
+    for (String id : list.split(",")) {
+      if (!id.isBlank()) {
+        ids.add(Integer.parseInt(id.strip()));
+      }
+    }
+    return ids;
+  }
+
+  /** Inserts ids 1, 2, ... through -rw, one at a time; keeps those whose commit was acknowledged. */
+  private static final class Writer implements AutoCloseable {
+    private final Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    private Writer(Psql app) {
+      thread = new Thread(() -> {
+        for (int id = 1; running.get(); id++) {
+          if (app.run("INSERT INTO orders VALUES (" + id + ")").succeeded()) {
+            acknowledged.add(id);
+          }
+        }
+      }, "writer");
+    }
+
+    static Writer start(Psql app) {
+      Writer writer = new Writer(app);
+      writer.thread.setDaemon(true);
+      writer.thread.start();
+      return writer;
+    }
+
+    Set<Integer> acknowledged() {
+      return acknowledged;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      thread.join(Duration.ofSeconds(70).toMillis());
+    }
+  }
+}
