@@ -226,7 +226,7 @@ public final class LocalPods implements AutoCloseable {
     } else {
       podSpecs.put(ordinal, spec);
     }
-    Map<String, Path> mounts = mount(ordinal, container(ordinal));
+    Map<String, Path> mounts = mount(ordinal, container(ordinal), true);
     List<String> command = container(ordinal).getCommand().stream().map(arg -> local(arg, mounts)).toList();
     try {
       ProcessBuilder builder = new ProcessBuilder(LocalUser.current().command(command))
@@ -252,7 +252,7 @@ public final class LocalPods implements AutoCloseable {
 
   /** The kubelet's periodic refresh of a running pod's mounted ConfigMaps and Secrets (to what was last put). */
   public synchronized void refreshVolumes(int ordinal) {
-    mount(ordinal, container(ordinal));
+    mount(ordinal, container(ordinal), false);
   }
 
   /** Runs the pod's readiness probe once. */
@@ -387,8 +387,12 @@ public final class LocalPods implements AutoCloseable {
     return mounts;
   }
 
-  /** Makes the mounts' directories: the ConfigMap's files projected afresh, as a kubelet does at start. */
-  private Map<String, Path> mount(int ordinal, Container container) {
+  /**
+   * Makes the mounts' directories: the ConfigMap's files projected afresh, as a kubelet does at
+   * start. A refresh ({@code starting} false) touches the projected volumes only: the pod's other
+   * volumes (its data) are in use by the running server.
+   */
+  private Map<String, Path> mount(int ordinal, Container container, boolean starting) {
     Map<String, Volume> volumes = new HashMap<>();
     podSpec(ordinal).getVolumes().forEach(v -> volumes.put(v.getName(), v));
     Map<String, Path> mounts = mounts(ordinal, container);
@@ -396,18 +400,23 @@ public final class LocalPods implements AutoCloseable {
       Path dir = mounts.get(mount.getMountPath());
       Volume volume = volumes.get(mount.getName());
       try {
+        boolean projected = volume != null && (volume.getConfigMap() != null || volume.getSecret() != null);
         if (volume != null && volume.getConfigMap() != null) {
           materialise(dir, project(volume), "rw-r--r--");
         }
         if (volume != null && volume.getSecret() != null) {
           materialise(dir, projectSecret(volume), "r--r-----");
         }
-        LocalUser.current().own(dir);
+        if (starting || projected) {
+          LocalUser.current().own(dir);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot mount " + mount.getName() + " of " + podName(ordinal), e);
       }
     }
-    LocalUser.current().own(root.resolve(podName(ordinal)));
+    if (starting) {
+      LocalUser.current().own(root.resolve(podName(ordinal)));
+    }
     return mounts;
   }
 
