@@ -37,7 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * operator's cluster on a real API server: the operator's StatefulSet becomes Ready pods in the API
  * server running real PostgreSQL, the Services route to them (the operator itself reaches the
  * primary through {@code -rw}), a crashed container is restarted, a deleted pod is stopped and
- * recreated on its volume, and a Service that selects nothing refuses connections.
+ * recreated on its volume, a pod whose node is down is not Ready until the node is back, a
+ * scale-down removes the pod above the replicas, and a Service that selects nothing refuses
+ * connections.
  */
 class InstanceKubeletIT extends OperatorOnEnvtest {
 
@@ -149,6 +151,28 @@ class InstanceKubeletIT extends OperatorOnEnvtest {
     } finally {
       Files.delete(ca);
     }
+
+    // shop-1's node goes down and comes back: not Ready meanwhile, then its container restarted.
+    int restarts = container(k.awaitReady(1, START)).getRestartCount();
+    k.hold(1);
+    Pod down = op.await("shop-1 not Ready, its node down", () -> k.pod(1), p -> !ready(p));
+    assertThat(down.getStatus().getConditions()).filteredOn(c -> "Ready".equals(c.getType())).singleElement()
+        .satisfies(c -> assertThat(c.getReason()).isEqualTo("NodeNotReady"));
+    assertThat(k.pods().isRunning(1)).isFalse();
+    k.release(1);
+    assertThat(container(k.awaitReady(1, START)).getRestartCount()).isEqualTo(restarts + 1);
+
+    // Scaled down: the pod above the new replicas is stopped and removed.
+    op.editCluster("shop", c -> {
+      c.getSpec().setInstances(1);
+      return c;
+    });
+    op.await("shop-1 removed", () -> k.pod(1) == null ? "gone" : null, gone -> true);
+    op.await("the StatefulSet's status counts one pod", () -> op.statefulSet("shop"),
+        s -> s.getStatus() != null && Integer.valueOf(1).equals(s.getStatus().getReplicas())
+            && Integer.valueOf(1).equals(s.getStatus().getReadyReplicas())
+            && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration()));
+    assertThat(k.pods().isRunning(1)).isFalse();
 
     // A Service that selects no Ready pod: its connections are refused at once.
     op.client.services().inNamespace(op.namespace).resource(new ServiceBuilder()
