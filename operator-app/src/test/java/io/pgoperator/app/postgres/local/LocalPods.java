@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -46,7 +47,8 @@ import java.util.stream.Stream;
  */
 public final class LocalPods implements AutoCloseable {
 
-  private final PostgresCluster cluster;
+  private final String namespace;
+  private final String name;
   private final PostgresBinaries binaries;
   private final Path root;
   /** The cluster's Secrets as the API server would hold them, by name. */
@@ -59,6 +61,8 @@ public final class LocalPods implements AutoCloseable {
   /** Other ConfigMaps of the cluster as the API server holds them, by name. */
   private final Map<String, ConfigMap> configMaps = new HashMap<>();
   private Integer primaryPortOverride;
+  /** The specs of the Pod objects the running pods were started from (see {@link #start(int, PodSpec)}). */
+  private final Map<Integer, PodSpec> podSpecs = new HashMap<>();
 
   /** The pods of {@code cluster} with children rendered here, as the operator would render them. */
   public LocalPods(PostgresCluster cluster, PostgresBinaries binaries) {
@@ -78,10 +82,16 @@ public final class LocalPods implements AutoCloseable {
     return pods;
   }
 
+  /**
+   * The pods of the cluster {@code namespace/cluster} with the children the operator will write
+   * to the API server: nothing is read yet; {@link #sync} before starting a pod.
+   */
+  public static LocalPods ofApiServer(String namespace, String cluster, PostgresBinaries binaries) {
+    return new LocalPods(namespace, cluster, binaries);
+  }
+
   /** The StatefulSet, ConfigMaps and Secrets of the cluster as the API server holds them now. */
   public synchronized void sync(KubernetesClient client) {
-    String namespace = cluster.getMetadata().getNamespace();
-    String name = cluster.getMetadata().getName();
     StatefulSet written = client.apps().statefulSets().inNamespace(namespace).withName(ChildNames.statefulSet(name)).get();
     ConfigMap config = client.configMaps().inNamespace(namespace).withName(ChildNames.configMap(name)).get();
     if (written == null || config == null) {
@@ -103,10 +113,20 @@ public final class LocalPods implements AutoCloseable {
   }
 
   private LocalPods(PostgresCluster cluster, PostgresBinaries binaries, CertificateAuthority authority) {
-    this.cluster = cluster;
-    this.binaries = binaries;
+    this(cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), binaries, authority);
     this.statefulSet = PostgresStatefulSet.build(cluster);
     this.configMap = PostgresConfig.build(cluster);
+  }
+
+  /** Nothing rendered: the StatefulSet and ConfigMap come with the first {@link #sync}. */
+  private LocalPods(String namespace, String name, PostgresBinaries binaries) {
+    this(namespace, name, binaries, null);
+  }
+
+  private LocalPods(String namespace, String name, PostgresBinaries binaries, CertificateAuthority authority) {
+    this.namespace = namespace;
+    this.name = name;
+    this.binaries = binaries;
     this.authority = authority;
     try {
       this.root = Files.createTempDirectory("pg-pods-");
@@ -118,12 +138,12 @@ public final class LocalPods implements AutoCloseable {
 
   /** The application's Secret, {@code <cluster>-credentials}. */
   public Secret secret() {
-    return secrets.get(ChildNames.credentialsSecret(cluster.getMetadata().getName()));
+    return secrets.get(ChildNames.credentialsSecret(name));
   }
 
   /** The Secret the operator and the instances share, {@code <cluster>-internal-credentials}. */
   public Secret internalSecret() {
-    return secrets.get(ChildNames.internalSecret(cluster.getMetadata().getName()));
+    return secrets.get(ChildNames.internalSecret(name));
   }
 
   public CertificateAuthority authority() {
@@ -159,7 +179,7 @@ public final class LocalPods implements AutoCloseable {
   }
 
   public String podName(int ordinal) {
-    return ChildNames.pod(cluster.getMetadata().getName(), ordinal);
+    return ChildNames.pod(name, ordinal);
   }
 
   /** The pod's port on 127.0.0.1, fixed for the pod's lifetime (as its IP would be). */
@@ -181,13 +201,33 @@ public final class LocalPods implements AutoCloseable {
     this.primaryPortOverride = port;
   }
 
-  /** Starts pod {@code ordinal}'s postgres container, as the kubelet does after (re)scheduling it. */
+  /**
+   * Starts pod {@code ordinal}'s postgres container from the StatefulSet's current template, as
+   * the kubelet does after (re)scheduling it.
+   */
   public synchronized Process start(int ordinal) {
+    return start(ordinal, null);
+  }
+
+  /**
+   * Starts pod {@code ordinal}'s postgres container as {@code spec} (a Pod object's spec; null for
+   * the StatefulSet's current template) describes it; its probes and volume refreshes follow the
+   * same spec until the next start.
+   */
+  public synchronized Process start(int ordinal, PodSpec spec) {
     if (running.containsKey(ordinal) && running.get(ordinal).isAlive()) {
       throw new IllegalStateException(podName(ordinal) + " is running already");
     }
-    Map<String, Path> mounts = mount(ordinal, container());
-    List<String> command = container().getCommand().stream().map(arg -> local(arg, mounts)).toList();
+    if (statefulSet == null) {
+      throw new IllegalStateException("nothing synced yet: the operator has not written the StatefulSet of " + name);
+    }
+    if (spec == null) {
+      podSpecs.remove(ordinal);
+    } else {
+      podSpecs.put(ordinal, spec);
+    }
+    Map<String, Path> mounts = mount(ordinal, container(ordinal), true);
+    List<String> command = container(ordinal).getCommand().stream().map(arg -> local(arg, mounts)).toList();
     try {
       ProcessBuilder builder = new ProcessBuilder(LocalUser.current().command(command))
           .redirectErrorStream(true)
@@ -212,17 +252,17 @@ public final class LocalPods implements AutoCloseable {
 
   /** The kubelet's periodic refresh of a running pod's mounted ConfigMaps and Secrets (to what was last put). */
   public synchronized void refreshVolumes(int ordinal) {
-    mount(ordinal, container());
+    mount(ordinal, container(ordinal), false);
   }
 
   /** Runs the pod's readiness probe once. */
   public ProbeResult readiness(int ordinal) {
-    return probe(ordinal, container().getReadinessProbe().getExec().getCommand());
+    return probe(ordinal, container(ordinal).getReadinessProbe().getExec().getCommand());
   }
 
   /** Runs the pod's liveness probe once. */
   public ProbeResult liveness(int ordinal) {
-    return probe(ordinal, container().getLivenessProbe().getExec().getCommand());
+    return probe(ordinal, container(ordinal).getLivenessProbe().getExec().getCommand());
   }
 
   /** The superuser on the pod's local socket, the one way the pod admits it. */
@@ -231,13 +271,17 @@ public final class LocalPods implements AutoCloseable {
         ChildNames.SUPERUSER, null, "postgres");
   }
 
-  private synchronized ProbeResult probe(int ordinal, List<String> probeCommand) {
-    Map<String, Path> mounts = mounts(ordinal, container());
-    List<String> command = probeCommand.stream().map(arg -> local(arg, mounts)).toList();
-    try {
-      ProcessBuilder builder = new ProcessBuilder(LocalUser.current().command(command)).redirectErrorStream(true);
+  /** Runs a probe command; only preparing it holds the lock, so pods are probed (and stopped) in parallel. */
+  private ProbeResult probe(int ordinal, List<String> probeCommand) {
+    ProcessBuilder builder;
+    synchronized (this) {
+      Map<String, Path> mounts = mounts(ordinal, container(ordinal));
+      List<String> command = probeCommand.stream().map(arg -> local(arg, mounts)).toList();
+      builder = new ProcessBuilder(LocalUser.current().command(command)).redirectErrorStream(true);
       builder.environment().clear();
       builder.environment().putAll(environment(ordinal, mounts));
+    }
+    try {
       Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -253,14 +297,20 @@ public final class LocalPods implements AutoCloseable {
     }
   }
 
-  private Container container() {
-    return statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0);
+  /** The spec pod {@code ordinal} was started from, else the StatefulSet's current template. */
+  private PodSpec podSpec(int ordinal) {
+    PodSpec spec = podSpecs.get(ordinal);
+    return spec != null ? spec : statefulSet.getSpec().getTemplate().getSpec();
+  }
+
+  private Container container(int ordinal) {
+    return podSpec(ordinal).getContainers().get(0);
   }
 
   /** The container's environment as the kubelet resolves it, with this host's network stand-ins. */
   private Map<String, String> environment(int ordinal, Map<String, Path> mounts) {
     Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar var : container().getEnv()) {
+    for (EnvVar var : container(ordinal).getEnv()) {
       env.put(var.getName(), value(var, ordinal, mounts));
     }
     env.put("PGPORT", Integer.toString(port(ordinal)));
@@ -273,8 +323,11 @@ public final class LocalPods implements AutoCloseable {
   }
 
   /** Kills every process of the pod at once, as a node or OOM kill would; the volume stays. */
-  public synchronized void kill(int ordinal) {
-    Process process = running.remove(ordinal);
+  public void kill(int ordinal) {
+    Process process;
+    synchronized (this) {
+      process = running.remove(ordinal);
+    }
     if (process != null) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
@@ -283,8 +336,11 @@ public final class LocalPods implements AutoCloseable {
   }
 
   /** A fast shutdown (SIGINT), as the pod's preStop hook asks for. */
-  public synchronized void stop(int ordinal) {
-    Process process = running.remove(ordinal);
+  public void stop(int ordinal) {
+    Process process;
+    synchronized (this) {
+      process = running.remove(ordinal);
+    }
     if (process != null) {
       signal(process, "INT");
       waitFor(process);
@@ -311,9 +367,15 @@ public final class LocalPods implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    new ArrayList<>(running.keySet()).forEach(this::stop);
-    deleteTree(root);
+  public void close() {
+    List<Integer> ordinals;
+    synchronized (this) {
+      ordinals = new ArrayList<>(running.keySet());
+    }
+    ordinals.parallelStream().forEach(this::stop);
+    synchronized (this) {
+      deleteTree(root);
+    }
   }
 
   /** Directories standing in for the container's volume mounts, keyed by mount path. */
@@ -325,67 +387,99 @@ public final class LocalPods implements AutoCloseable {
     return mounts;
   }
 
-  /** Makes the mounts' directories: the ConfigMap's files projected afresh, as a kubelet does at start. */
-  private Map<String, Path> mount(int ordinal, Container container) {
+  /**
+   * Makes the mounts' directories: the ConfigMap's files projected afresh, as a kubelet does at
+   * start. A refresh ({@code starting} false) touches the projected volumes only: the pod's other
+   * volumes (its data) are in use by the running server.
+   */
+  private Map<String, Path> mount(int ordinal, Container container, boolean starting) {
     Map<String, Volume> volumes = new HashMap<>();
-    statefulSet.getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+    podSpec(ordinal).getVolumes().forEach(v -> volumes.put(v.getName(), v));
     Map<String, Path> mounts = mounts(ordinal, container);
     for (VolumeMount mount : container.getVolumeMounts()) {
       Path dir = mounts.get(mount.getMountPath());
       Volume volume = volumes.get(mount.getName());
       try {
+        boolean projected = volume != null && (volume.getConfigMap() != null || volume.getSecret() != null);
         if (volume != null && volume.getConfigMap() != null) {
-          deleteTree(dir);
-          Files.createDirectories(dir);
-          project(volume, dir);
+          materialise(dir, project(volume), "rw-r--r--");
         }
         if (volume != null && volume.getSecret() != null) {
-          deleteTree(dir);
-          Files.createDirectories(dir);
-          projectSecret(volume, dir);
+          materialise(dir, projectSecret(volume), "r--r-----");
         }
-        LocalUser.current().own(dir);
+        if (starting || projected) {
+          LocalUser.current().own(dir);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot mount " + mount.getName() + " of " + podName(ordinal), e);
       }
     }
-    LocalUser.current().own(root.resolve(podName(ordinal)));
+    if (starting) {
+      LocalUser.current().own(root.resolve(podName(ordinal)));
+    }
     return mounts;
   }
 
+  /**
+   * Makes {@code dir} hold exactly {@code files}: each changed file replaced atomically (written
+   * aside, then renamed over), files no longer projected removed, as a kubelet swaps a volume's
+   * contents under a running pod without a moment when they are missing.
+   */
+  private static void materialise(Path dir, Map<String, String> files, String permissions) throws IOException {
+    Files.createDirectories(dir);
+    try (Stream<Path> present = Files.list(dir)) {
+      for (Path file : present.toList()) {
+        if (!files.containsKey(file.getFileName().toString())) {
+          deleteTree(file);
+        }
+      }
+    }
+    for (Map.Entry<String, String> entry : files.entrySet()) {
+      Path file = dir.resolve(entry.getKey());
+      if (Files.isRegularFile(file) && Files.readString(file).equals(entry.getValue())) {
+        continue;
+      }
+      Path aside = dir.resolve(".." + entry.getKey() + ".tmp");
+      Files.writeString(aside, entry.getValue());
+      Files.setPosixFilePermissions(aside, PosixFilePermissions.fromString(permissions));
+      LocalUser.current().own(aside);
+      Files.move(aside, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
   /** A ConfigMap volume's files: the listed items, or every key; nothing for an absent optional one. */
-  private void project(Volume volume, Path dir) throws IOException {
+  private Map<String, String> project(Volume volume) {
     String name = volume.getConfigMap().getName();
     ConfigMap source = name.equals(configMap.getMetadata().getName()) ? configMap : configMaps.get(name);
+    Map<String, String> files = new LinkedHashMap<>();
     if (source == null) {
       if (!Boolean.TRUE.equals(volume.getConfigMap().getOptional())) {
         throw new IllegalStateException("ConfigMap " + name + " is missing and not optional");
       }
-      return;
+      return files;
     }
     if (volume.getConfigMap().getItems() == null || volume.getConfigMap().getItems().isEmpty()) {
-      for (Map.Entry<String, String> entry : source.getData().entrySet()) {
-        Files.writeString(dir.resolve(entry.getKey()), entry.getValue());
-      }
-      return;
+      files.putAll(source.getData());
+      return files;
     }
     for (KeyToPath item : volume.getConfigMap().getItems()) {
-      Files.writeString(dir.resolve(item.getPath()), source.getData().get(item.getKey()));
+      files.put(item.getPath(), source.getData().get(item.getKey()));
     }
+    return files;
   }
 
   /** A Secret volume's files, every key, read-only to the pod's user (the kubelet's defaultMode). */
-  private void projectSecret(Volume volume, Path dir) throws IOException {
+  private Map<String, String> projectSecret(Volume volume) {
     String name = volume.getSecret().getSecretName();
     Secret source = secrets.get(name);
     if (source == null) {
       throw new IllegalStateException("Secret " + name + " is missing: the kubelet would not start the pod");
     }
+    Map<String, String> files = new LinkedHashMap<>();
     for (String key : source.getData().keySet()) {
-      Path file = dir.resolve(key);
-      Files.writeString(file, CredentialsSecret.value(source, key));
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r-----"));
+      files.put(key, CredentialsSecret.value(source, key));
     }
+    return files;
   }
 
   private String value(EnvVar var, int ordinal, Map<String, Path> mounts) {

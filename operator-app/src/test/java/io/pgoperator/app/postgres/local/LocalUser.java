@@ -47,10 +47,12 @@ final class LocalUser {
     return full;
   }
 
-  /** Makes {@code dir} (created if needed) and everything in it this user's own. */
+  /** Makes {@code dir} (created if needed; or a file) and everything in it this user's own. */
   Path own(Path dir) {
     try {
-      Files.createDirectories(dir);
+      if (!Files.isRegularFile(dir)) {
+        Files.createDirectories(dir);
+      }
       if (root) {
         UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
         try (Stream<Path> files = Files.walk(dir)) {
