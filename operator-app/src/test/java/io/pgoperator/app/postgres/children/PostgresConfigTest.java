@@ -62,13 +62,14 @@ class PostgresConfigTest {
   }
 
   @Test
-  void hbaAdmitsTlsOnlyTheSuperuserLocallyTheReplicationRoleForReplicationAndTheOperatorToPostgres() {
+  void hbaAdmitsTlsOnlyTheSuperuserLocallyTheReplicationRoleForReplicationAndRewindAndTheOperatorToPostgres() {
     assertThat(rules(PostgresConfig.pgHbaConf("orders_app"))).containsExactly(
         "local all all trust",
         "hostnossl all all all reject",
         "host all postgres all reject",
         "hostssl replication replicator all scram-sha-256",
         "host replication all all reject",
+        "hostssl postgres replicator all scram-sha-256",
         "host all replicator all reject",
         "hostssl postgres pgoperator all scram-sha-256",
         "host all pgoperator all reject",
