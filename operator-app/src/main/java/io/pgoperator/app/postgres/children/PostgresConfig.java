@@ -85,8 +85,10 @@ public final class PostgresConfig {
   /**
    * Local socket: trust (only processes inside the pod reach it, as in the official image); the
    * superuser {@code postgres} is admitted there only. Network, TLS only (a plaintext connection
-   * is refused whoever asks): the replication role for replication and nothing else, the
-   * operator's role to the database {@code postgres} only, every other role with a SCRAM
+   * is refused whoever asks): the replication role for replication and to the database
+   * {@code postgres} (where pg_rewind reads a new primary's files through the functions granted to
+   * it, see {@link Scripts}) and nothing else, the operator's role to the database
+   * {@code postgres} only, every other role with a SCRAM
    * password, from anywhere the pod network lets in; restrict with NetworkPolicies, which know
    * the pod CIDRs the operator does not.
    *
@@ -104,6 +106,7 @@ public final class PostgresConfig {
         hostnossl  all          all         all      reject
         %1$shostssl    replication  %2$s  all      scram-sha-256
         host       replication  all         all      reject
+        hostssl    postgres     %2$s  all      scram-sha-256
         host       all          %2$s  all      reject
         hostssl    postgres     %3$s  all      scram-sha-256
         host       all          %3$s  all      reject

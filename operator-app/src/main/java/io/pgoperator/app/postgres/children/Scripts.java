@@ -12,18 +12,51 @@ final class Scripts {
   }
 
   /**
-   * Instance 0 initialises the database on its first start; every other instance clones it.
-   * Either way the data directory is built beside PGDATA and renamed into place only when
-   * complete, so an interrupted start (pod deleted, node lost, OOM kill) is simply repeated: a
-   * PGDATA without {@code global/pg_control} is never trusted. Every standby streams through a
-   * physical replication slot of its own on the primary, so one that was away catches up (up to
-   * {@code max_slot_wal_keep_size}). Instance 0 never initialises a cluster that the operator
-   * recorded as initialised ({@link InitialisedState}). The server speaks TLS with the certificate
-   * mounted at TLS_DIR (copied beside the socket, where the key may be private to postgres), and
-   * standbys stream over TLS, verifying the primary's certificate and name. Expects POD_NAME,
+   * The operator's role and the functions the operator and pg_rewind call, as the local superuser
+   * makes sure of them on the primary: in {@code initialise} for a new cluster, in the probes once
+   * for a cluster of an earlier version. Run in the database {@code postgres}, where the operator
+   * calls {@code pg_promote()} and pg_rewind reads a new primary's files as the replication role
+   * (function privileges are per database). psql variables: op, op_password, repl.
+   */
+  static final String ROLES_SQL = """
+      SELECT format('CREATE ROLE %I', :'op') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'op')
+      \\gexec
+      ALTER ROLE :"op" WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'op_password';
+      GRANT pg_monitor TO :"op";
+      GRANT EXECUTE ON FUNCTION pg_catalog.pg_promote(boolean, integer) TO :"op";
+      GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean), pg_catalog.pg_stat_file(text, boolean),
+        pg_catalog.pg_read_binary_file(text), pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean)
+        TO :"repl";
+      """;
+
+  /**
+   * The role of an instance follows the primary the operator recorded in the state it mounts
+   * ({@link InitialisedState#PRIMARY}; instance 0 when none is recorded), not its ordinal:
+   * <table>
+   * <caption>What an instance does when it starts</caption>
+   * <tr><th>PGDATA</th><th>recorded primary</th><th>another pod</th></tr>
+   * <tr><td>incomplete</td><td>initialise (refuse if the state says initialised)</td>
+   *     <td>clone the primary</td></tr>
+   * <tr><td>standby.signal</td><td>start as a standby (the operator promotes it)</td>
+   *     <td>start as a standby</td></tr>
+   * <tr><td>no standby.signal</td><td>start as the primary</td>
+   *     <td>rejoin: pg_rewind onto the primary's timeline, or set aside and clone</td></tr>
+   * </table>
+   * An instance never removes standby.signal itself: only {@code pg_promote()} makes a primary, on
+   * a new timeline. An old primary back after a failover never starts as a primary: it waits for
+   * the promoted primary, rewinds (logging whether WAL was discarded) and streams from it; a data
+   * directory pg_rewind cannot rewind is kept once as {@code $PGDATA.diverged} and cloned afresh.
+   * The epoch it started at goes to {@code $SOCKET_DIR/epoch} for the probes' self-fencing.
+   * New data directories are built beside PGDATA and renamed into place only when complete, so
+   * an interrupted start (pod deleted, node lost, OOM kill) is simply repeated: a PGDATA without
+   * {@code global/pg_control} is never trusted. Every standby streams through a physical
+   * replication slot of its own on the primary, so one that was away catches up (up to
+   * {@code max_slot_wal_keep_size}). The server speaks TLS with the certificate mounted at TLS_DIR
+   * (copied beside the socket, where the key may be private to postgres), and standbys stream (and
+   * pg_rewind reads) over TLS, verifying the primary's certificate and name. Expects POD_NAME,
    * PGDATA, PGPORT, CONFIG_DIR, SOCKET_DIR, STATE_DIR, TLS_DIR, PRIMARY_HOST, PRIMARY_PORT,
-   * APP_USER, APP_PASSWORD, APP_DATABASE, REPLICATION_USER and REPLICATION_PASSWORD in the
-   * environment.
+   * APP_USER, APP_PASSWORD, APP_DATABASE, REPLICATION_USER, REPLICATION_PASSWORD, OPERATOR_USER
+   * and OPERATOR_PASSWORD in the environment.
    */
   static final String INSTANCE = """
       #!/bin/bash
@@ -31,7 +64,6 @@ final class Scripts {
       set -euo pipefail
 
       log() { echo "instance $POD_NAME: $*"; }
-      ordinal="${POD_NAME##*-}"
       # This standby's replication slot on the primary: the pod name as a slot name may be written.
       slot="$(tr -- '-.' '__' <<< "$POD_NAME")"
       tls="$SOCKET_DIR/tls"
@@ -42,6 +74,29 @@ final class Scripts {
 
       # A data directory is complete once it has its control file; pg_basebackup writes that last.
       complete() { [ -s "$1/global/pg_control" ]; }
+
+      # The primary the operator recorded in the state it mounts (which the kubelet updates late):
+      # clusters of earlier versions record none, and then it is instance 0.
+      recorded_primary() {
+        local pod
+        pod="$(cat "$STATE_DIR/primary" 2>/dev/null || true)"
+        echo "${pod:-${POD_NAME%-*}-0}"
+      }
+
+      # The epoch the operator recorded with it (raised on every move of the primary role); 0 without.
+      recorded_epoch() {
+        local epoch
+        epoch="$(cat "$STATE_DIR/epoch" 2>/dev/null || true)"
+        if [[ "$epoch" =~ ^[0-9]+$ ]]; then echo "$((10#$epoch))"; else echo 0; fi
+      }
+
+      # The newest epoch this instance knows, for the probes' self-fencing: raised, never lowered
+      # (a container restarted on a stale mount keeps what it knew).
+      remember_epoch() {
+        local known
+        known="$(cat "$SOCKET_DIR/epoch" 2>/dev/null || true)"
+        [[ "$known" =~ ^[0-9]+$ ]] && [ "$((10#$known))" -ge "$1" ] || echo "$1" > "$SOCKET_DIR/epoch"
+      }
 
       # The server's certificate and key, private to this user (PostgreSQL insists on that for the
       # key), and the CA that standbys verify the primary with. The probes repeat this on rotation.
@@ -59,9 +114,10 @@ final class Scripts {
         fi
       }
 
-      # Instance 0's first start: a new database with data checksums, the application owner (not a
-      # superuser), the application database and the replication role. The superuser "postgres"
-      # has no password and is admitted only on the local socket.
+      # The recorded primary's first start: a new database with data checksums, the application owner
+      # (not a superuser), the application database, the replication role and the operator's role
+      # with what they may call (pg_rewind's reads, pg_promote). The superuser "postgres" has no
+      # password and is admitted only on the local socket.
       initialise() {
         local work="$PGDATA.initdb"
         rm -rf "$work"
@@ -73,22 +129,24 @@ final class Scripts {
         psql --host="$work" --port="$PGPORT" --username=postgres --dbname=postgres --quiet \\
           --no-psqlrc -v ON_ERROR_STOP=1 \\
           --set=app="$APP_USER" --set=app_password="$APP_PASSWORD" --set=db="$APP_DATABASE" \\
-          --set=repl="$REPLICATION_USER" --set=repl_password="$REPLICATION_PASSWORD" <<'EOSQL'
+          --set=repl="$REPLICATION_USER" --set=repl_password="$REPLICATION_PASSWORD" \\
+          --set=op="$OPERATOR_USER" --set=op_password="$OPERATOR_PASSWORD" <<'EOSQL'
       CREATE ROLE :"repl" WITH REPLICATION LOGIN PASSWORD :'repl_password';
       CREATE ROLE :"app" WITH LOGIN PASSWORD :'app_password';
       CREATE DATABASE :"db" OWNER :"app";
       REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
       GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"app";
-      EOSQL
+      @ROLES_SQL@EOSQL
         pg_ctl --pgdata="$work" --wait --silent --mode=fast stop
         set_aside_incomplete
         mv "$work" "$PGDATA"
         log "initialised"
       }
 
-      # Any other instance's first start: a copy of the primary that starts as a streaming hot
-      # standby (pg_basebackup -R writes standby.signal and primary_conninfo, which carries this
-      # pod's name as application_name so pg_stat_replication tells the standbys apart).
+      # Any other instance's first start (or a rejoin that could not rewind): a copy of the primary
+      # that starts as a streaming hot standby (pg_basebackup -R writes standby.signal and
+      # primary_conninfo, which carries this pod's name as application_name so pg_stat_replication
+      # tells the standbys apart).
       clone() {
         local work="$PGDATA.clone" tries=0
         log "waiting for the primary at $PRIMARY_HOST:$PRIMARY_PORT"
@@ -163,9 +221,97 @@ final class Scripts {
         extra+=(-c "max_slot_wal_keep_size=$(( mib > 64 ? mib : 64 ))MB")
       }
 
-      # Instance 0 with no data directory, in a cluster whose database exists already (the operator
-      # says so in the state it mounts): its volume was lost or replaced. A new, empty database
-      # would pass every probe and serve no rows; refuse, and say so where kubectl shows it.
+      # This instance's timeline: the newest its control file knows of.
+      own_timeline() {
+        LC_ALL=C pg_controldata "$PGDATA" | sed -n -e "s/^Latest checkpoint's TimeLineID: *//p" \\
+          -e "s/^Min recovery ending loc's timeline: *//p" | sort -n | tail -n 1
+      }
+
+      # Waits until PRIMARY_HOST serves a promoted primary pg_rewind can read: out of recovery, its
+      # control file on a timeline past this instance's (the first checkpoint after a promotion
+      # writes it; PostgreSQL 15's pg_rewind judges by it), and the replication role granted the
+      # functions pg_rewind calls (the primary's probe grants them to clusters of earlier versions).
+      # Bounded like the clone's wait. Fails (status 1) only if the state now names this pod the
+      # primary: the mount it started with was stale, and it starts as it is.
+      await_promoted_primary() {
+        local tries=0 mine seen recovery timeline granted
+        mine="$(own_timeline)"
+        while :; do
+          if [ "$(recorded_primary)" = "$POD_NAME" ]; then
+            log "the state now names this pod the primary (epoch $(recorded_epoch)); starting as it is"
+            remember_epoch "$(recorded_epoch)"
+            return 1
+          fi
+          seen="$(psql --no-psqlrc --quiet --tuples-only --no-align --dbname="$primary dbname=postgres" \\
+            --command="SELECT pg_is_in_recovery(), (SELECT timeline_id FROM pg_control_checkpoint()),
+              has_function_privilege('pg_catalog.pg_ls_dir(text, boolean, boolean)', 'EXECUTE')
+              AND has_function_privilege('pg_catalog.pg_stat_file(text, boolean)', 'EXECUTE')
+              AND has_function_privilege('pg_catalog.pg_read_binary_file(text)', 'EXECUTE')
+              AND has_function_privilege('pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean)', 'EXECUTE')" \\
+            2>&1)" || true
+          IFS='|' read -r recovery timeline granted <<< "$seen"
+          if [ "$recovery" = f ] && [[ "$timeline" =~ ^[0-9]+$ ]] && [ "$timeline" -gt "$mine" ] && [ "$granted" = t ]; then
+            return 0
+          fi
+          tries=$((tries + 1))
+          if [ "$tries" -ge 150 ]; then
+            log "no promoted primary at $PRIMARY_HOST:$PRIMARY_PORT after 300s (in recovery|timeline|rewind granted, this instance on timeline $mine: ${seen:-no answer}); exiting so the pod restarts and retries" >&2
+            exit 1
+          fi
+          sleep 2
+        done
+      }
+
+      # Data pg_rewind could not rewind is kept, once, beside PGDATA: it may hold transactions the
+      # new primary never received, which only a human can judge. A copy of an earlier rejoin gives
+      # way to this newer one, and the log says so.
+      set_aside_diverged() {
+        if [ -e "$PGDATA.diverged" ]; then
+          log "replacing the diverged data directory an earlier rejoin set aside in $PGDATA.diverged" >&2
+          rm -rf "$PGDATA.diverged"
+        fi
+        mv "$PGDATA" "$PGDATA.diverged"
+        log "pg_rewind failed: the data directory is set aside in $PGDATA.diverged (it may hold transactions $primary_pod never received; pg_rewind may have changed it in part); cloning $primary_pod afresh" >&2
+      }
+
+      # Replication slots this instance kept for its standbys while it was the primary: on a standby
+      # they would only hold back its WAL, and the operator makes the slots anew on the new primary.
+      drop_old_slots() {
+        if [ -n "$(ls -A "$PGDATA/pg_replslot" 2>/dev/null)" ]; then
+          log "dropping the replication slots it kept as the primary: $(ls "$PGDATA/pg_replslot" | tr '\\n' ' ')"
+          find "$PGDATA/pg_replslot" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+        fi
+      }
+
+      # An old primary back after a failover or switchover: this pod is no longer the recorded
+      # primary, yet its data directory has no standby.signal. It must never start as a primary
+      # again (it would take writes beside the new one). pg_rewind (which runs crash recovery first
+      # when the server was not shut down cleanly) discards what it wrote that the new primary never
+      # received and makes it a standby of the new primary's timeline; the log says whether anything
+      # was discarded. What cannot be rewound is set aside and cloned.
+      rejoin() {
+        log "this instance was a primary, but $primary_pod is the primary at epoch $epoch: rejoining as its standby"
+        log "waiting for the promoted primary at $PRIMARY_HOST:$PRIMARY_PORT"
+        await_promoted_primary || return 0
+        log "rewinding onto $primary_pod's timeline from $PRIMARY_HOST:$PRIMARY_PORT (pg_rewind)"
+        if pg_rewind --target-pgdata="$PGDATA" --source-server="$primary dbname=postgres" --write-recovery-conf \\
+            2>&1 | tee "$SOCKET_DIR/pg_rewind.log"; then
+          if grep -q "no rewind required" "$SOCKET_DIR/pg_rewind.log"; then
+            log "no rewind required: all the WAL it wrote is part of $primary_pod's history; nothing was discarded"
+          else
+            log "rewound: WAL it wrote after the servers diverged (see above) was discarded; $primary_pod's history replaces it"
+          fi
+          [ -f "$PGDATA/standby.signal" ] || touch "$PGDATA/standby.signal"
+          drop_old_slots
+        else
+          set_aside_diverged
+          clone
+        fi
+      }
+
+      # The recorded primary with no data directory, in a cluster whose database exists already (the
+      # operator says so in the state it mounts): its volume was lost or replaced. A new, empty
+      # database would pass every probe and serve no rows; refuse, and say so where kubectl shows it.
       refuse_to_replace() {
         local why="$PGDATA holds no database, but this cluster was initialised before: its volume"
         why+=" was lost or replaced. Refusing to create a new, empty database in its place. Restore"
@@ -177,14 +323,20 @@ final class Scripts {
 
       (umask 077 && echo "*:*:*:$REPLICATION_USER:$REPLICATION_PASSWORD" > "$PGPASSFILE")
       install_tls
+      primary_pod="$(recorded_primary)"
+      epoch="$(recorded_epoch)"
+      remember_epoch "$epoch"
+      log "the recorded primary is $primary_pod (epoch $epoch)"
       if ! complete "$PGDATA"; then
-        if [ "$ordinal" = "0" ] && [ "$(cat "$STATE_DIR/initialised" 2>/dev/null)" = "true" ]; then
+        if [ "$primary_pod" = "$POD_NAME" ] && [ "$(cat "$STATE_DIR/initialised" 2>/dev/null)" = "true" ]; then
           refuse_to_replace
-        elif [ "$ordinal" = "0" ]; then
+        elif [ "$primary_pod" = "$POD_NAME" ]; then
           initialise
         else
           clone
         fi
+      elif [ "$primary_pod" != "$POD_NAME" ] && [ ! -f "$PGDATA/standby.signal" ]; then
+        rejoin
       fi
       rm -rf "$PGDATA.initdb" "$PGDATA.clone"
       extra=()
@@ -197,13 +349,19 @@ final class Scripts {
       exec postgres -D "$PGDATA" -p "$PGPORT" -c config_file="$CONFIG_DIR/postgresql.conf" \\
         -c hba_file="$CONFIG_DIR/pg_hba.conf" -c unix_socket_directories="$SOCKET_DIR" \\
         -c ssl=on -c ssl_cert_file="$tls/tls.crt" -c ssl_key_file="$tls/tls.key" "${extra[@]}"
-      """;
+      """.replace("@ROLES_SQL@", ROLES_SQL);
 
   /**
-   * The probes. Both first reload the configuration when the mounted files changed (a rotated
-   * certificate too), and on the primary make sure the operator's role exists with the password
-   * of OPERATOR_USER/OPERATOR_PASSWORD (a cluster initialised by an earlier version gets it here;
-   * it is the one role the probes write, and only when that pair changed).
+   * The probes. Both first fence a primary the operator has replaced: one not in recovery that
+   * sees another pod recorded as the primary at a higher epoch than it knows ({@code
+   * $SOCKET_DIR/epoch}, raised to the mounted epoch while it is a standby or is itself recorded)
+   * prints {@code fenced: <pod> is the primary at epoch <n>}, stops its server (fast) and fails,
+   * so the container restarts and rejoins as a standby. Then they reload the configuration when
+   * the mounted files changed (a rotated certificate too), and on the primary make sure the
+   * operator's role exists with the password of OPERATOR_USER/OPERATOR_PASSWORD and
+   * {@link #ROLES_SQL}'s grants (a cluster initialised by an earlier version gets them here; the
+   * probes write nothing else, and this only when that pair or the grants' version changed), and
+   * that a just-promoted primary has checkpointed on its new timeline.
    * {@code live}: the server accepts connections. {@code ready}: live, and on a
    * standby also streaming from the primary, heard from within the last minute, with all but
    * MAX_STANDBY_LAG_BYTES of the primary's current WAL replayed; a standby that cannot stream
@@ -218,6 +376,26 @@ final class Scripts {
         echo "not accepting connections"
         exit 1
       fi
+      # Self-fencing. The operator records a new primary at a higher epoch before it promotes it; a
+      # primary that learns of such an epoch (the kubelet refreshes the mount within a minute or two)
+      # stops rather than take writes beside the new one, and rejoins as its standby when the
+      # container restarts. Epochs seen while a standby, or naming this pod, are this instance's
+      # own: a standby promoted at runtime still sees the old primary at an epoch it knows.
+      state_primary="$(cat "$STATE_DIR/primary" 2>/dev/null)"
+      state_primary="${state_primary:-${POD_NAME%-*}-0}"
+      state_epoch="$(cat "$STATE_DIR/epoch" 2>/dev/null)"
+      [[ "$state_epoch" =~ ^[0-9]+$ ]] && state_epoch="$((10#$state_epoch))" || state_epoch=0
+      known_epoch="$(cat "$SOCKET_DIR/epoch" 2>/dev/null)"
+      [[ "$known_epoch" =~ ^[0-9]+$ ]] && known_epoch="$((10#$known_epoch))" || known_epoch=0
+      if [ "$state_epoch" -gt "$known_epoch" ]; then
+        if [ -f "$PGDATA/standby.signal" ] || [ "$state_primary" = "$POD_NAME" ]; then
+          echo "$state_epoch" > "$SOCKET_DIR/epoch"
+        else
+          echo "fenced: $state_primary is the primary at epoch $state_epoch (this instance knew epoch $known_epoch); stopping the server, to rejoin as a standby"
+          pg_ctl stop --pgdata="$PGDATA" --mode=fast --wait --timeout=4 --silent >/dev/null 2>&1
+          exit 1
+        fi
+      fi
       # The kubelet updates the mounted ConfigMap and Secret in place; settings that need no restart
       # (the pod template carries a hash of those that do) and a new certificate take effect with a
       # reload.
@@ -231,19 +409,24 @@ final class Scripts {
         echo "$current" > "$SOCKET_DIR/applied-config"
       fi
       if [ ! -f "$PGDATA/standby.signal" ]; then
-        role="$(printf '%s:%s' "$OPERATOR_USER" "$OPERATOR_PASSWORD" | cksum)"
+        # Keyed by the grants' version too, so primaries of earlier versions run it once more.
+        role="$(printf 'roles-v2:%s:%s:%s' "$OPERATOR_USER" "$OPERATOR_PASSWORD" "$REPLICATION_USER" | cksum)"
         if [ "$role" != "$(cat "$SOCKET_DIR/applied-operator-role" 2>/dev/null)" ] \\
             && psql --host="$SOCKET_DIR" --port="$PGPORT" --username=postgres --dbname=postgres --no-psqlrc \\
               --quiet -v ON_ERROR_STOP=1 --set=op="$OPERATOR_USER" --set=op_password="$OPERATOR_PASSWORD" \\
-              >/dev/null 2>&1 <<'EOSQL'
-      SELECT format('CREATE ROLE %I', :'op') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'op')
-      \\gexec
-      ALTER ROLE :"op" WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'op_password';
-      GRANT pg_monitor TO :"op";
-      EOSQL
+              --set=repl="$REPLICATION_USER" >/dev/null 2>&1 <<'EOSQL'
+      @ROLES_SQL@EOSQL
         then
           echo "$role" > "$SOCKET_DIR/applied-operator-role"
         fi
+        # A promoted standby checkpoints on its new timeline lazily (spread); until then its control
+        # file names the old one, where PostgreSQL 15's pg_rewind looks, so an old primary waits.
+        psql --host="$SOCKET_DIR" --port="$PGPORT" --username=postgres --dbname=postgres --no-psqlrc \\
+          --quiet >/dev/null 2>&1 <<'EOSQL'
+      SELECT 'CHECKPOINT' WHERE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int
+        <> (SELECT timeline_id FROM pg_control_checkpoint())
+      \\gexec
+      EOSQL
       fi
       if [ "${1:-}" != "ready" ] || [ ! -f "$PGDATA/standby.signal" ]; then
         exit 0
@@ -280,5 +463,5 @@ final class Scripts {
         echo "standby not ready: $verdict"
         exit 1
       fi
-      """;
+      """.replace("@ROLES_SQL@", ROLES_SQL);
 }

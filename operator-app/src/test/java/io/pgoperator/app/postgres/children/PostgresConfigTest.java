@@ -62,13 +62,14 @@ class PostgresConfigTest {
   }
 
   @Test
-  void hbaAdmitsTlsOnlyTheSuperuserLocallyTheReplicationRoleForReplicationAndTheOperatorToPostgres() {
+  void hbaAdmitsTlsOnlyTheSuperuserLocallyTheReplicationRoleForReplicationAndRewindAndTheOperatorToPostgres() {
     assertThat(rules(PostgresConfig.pgHbaConf("orders_app"))).containsExactly(
         "local all all trust",
         "hostnossl all all all reject",
         "host all postgres all reject",
         "hostssl replication replicator all scram-sha-256",
         "host replication all all reject",
+        "hostssl postgres replicator all scram-sha-256",
         "host all replicator all reject",
         "hostssl postgres pgoperator all scram-sha-256",
         "host all pgoperator all reject",
@@ -90,12 +91,29 @@ class PostgresConfigTest {
   void theInstanceScriptBuildsDataDirectoriesBesidePgdataAndRenamesThemWhenComplete() {
     String script = PostgresConfig.build(Clusters.full("orders")).getData().get("instance.sh");
     assertThat(script)
-        .contains("ordinal=\"${POD_NAME##*-}\"", "\"$1/global/pg_control\"",
+        .contains("echo \"${pod:-${POD_NAME%-*}-0}\"", "\"$1/global/pg_control\"",
             "--data-checksums", "pg_basebackup --pgdata=\"$work\" --write-recovery-conf",
             "application_name=$POD_NAME", "mv \"$work\" \"$PGDATA\"",
             "CREATE ROLE :\"app\" WITH LOGIN PASSWORD :'app_password';",
             "exec postgres -D \"$PGDATA\" -p \"$PGPORT\"")
-        .doesNotContain("SUPERUSER", "PG_VERSION");
+        .doesNotContain("PG_VERSION")
+        .doesNotContainPattern("(?<!NO)SUPERUSER");
+  }
+
+  @Test
+  void anOldPrimaryRejoinsThroughPgRewindAndNoInstanceRemovesStandbySignalItself() {
+    Map<String, String> data = PostgresConfig.build(Clusters.full("orders")).getData();
+    assertThat(data.get("instance.sh"))
+        .contains("pg_rewind --target-pgdata=\"$PGDATA\" --source-server=\"$primary dbname=postgres\" --write-recovery-conf",
+            "mv \"$PGDATA\" \"$PGDATA.diverged\"", "[ \"$primary_pod\" != \"$POD_NAME\" ] && [ ! -f \"$PGDATA/standby.signal\" ]",
+            "GRANT EXECUTE ON FUNCTION pg_catalog.pg_promote(boolean, integer) TO :\"op\";")
+        .doesNotContainPattern("rm [^\n]*standby\\.signal");
+    assertThat(data.get("probe.sh"))
+        .contains("fenced: $state_primary is the primary at epoch $state_epoch",
+            "pg_ctl stop --pgdata=\"$PGDATA\" --mode=fast", "roles-v2:",
+            "pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean)")
+        .doesNotContain("@ROLES_SQL@")
+        .doesNotContainPattern("rm [^\n]*standby\\.signal");
   }
 
   @Test
