@@ -245,7 +245,7 @@ public final class PostgresClusterReconciler implements Reconciler {
         : pass.statefulSet.getSpec().getReplicas();
     pass.pods = cache.instancePods(pass.cluster, instances);
     Request request = Request.of(pass.cluster);
-    return roles.reconcile(pass.cluster, instances, pass.desired.initialised(), pass.pods, pass.credentials(),
+    return roles.reconcile(pass.cluster, pass.statefulSet, pass.desired.initialised(), pass.pods, pass.credentials(),
             (cluster, status) -> writeStatus(cluster, status),
             (cluster, record) -> writer.ensure(cluster,
                 DesiredChildren.state(cluster, record, pass.desired.initialised()),

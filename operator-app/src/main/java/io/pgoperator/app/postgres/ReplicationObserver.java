@@ -2,7 +2,7 @@ package io.pgoperator.app.postgres;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
-import io.pgoperator.app.postgres.children.ChildNames;
+import io.pgoperator.app.postgres.children.ChildMeta;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
 import io.pgoperator.app.postgres.primary.InstancePods;
 import io.pgoperator.app.postgres.primary.PrimaryRecord;
@@ -62,7 +62,7 @@ final class ReplicationObserver {
           roles.primaryPosition(cluster, report.walPosition());
           Members.View view = Members.of(name, primary, size, PostgresStatefulSet.maxStandbyLagBytes(cluster), report);
           return systemIdentifierCheck(cluster, primary, view)
-              .compose(v -> ensureSlots(cluster, primary, credentials, size, report))
+              .compose(v -> ensureSlots(cluster, primary, credentials, pods, report))
               .compose(v -> dropObsoleteSlots(cluster, primary, credentials, view))
               .map(v -> Optional.of(view));
         })
@@ -83,14 +83,18 @@ final class ReplicationObserver {
         + " as recorded: it was initialised anew; the standbys (if any) hold the earlier data");
   }
 
-  /** The slot of every other instance on the primary: a standby that connects finds its slot waiting. */
-  private Future<Void> ensureSlots(PostgresCluster cluster, String primary, InstanceCredentials credentials, int size,
-      io.pgoperator.app.postgres.replication.ReplicationReport report) {
+  /**
+   * The slot of every standby (an instance labelled replica: seen in recovery) on the primary: a
+   * promoted primary has none, and its standbys, which reconnect by themselves, would stream
+   * without one (or not at all). Instances still cloning make their own.
+   */
+  private Future<Void> ensureSlots(PostgresCluster cluster, String primary, InstanceCredentials credentials,
+      InstancePods pods, io.pgoperator.app.postgres.replication.ReplicationReport report) {
     List<String> missing = new ArrayList<>();
-    for (int ordinal = 0; ordinal < size; ordinal++) {
-      String pod = ChildNames.pod(cluster.getMetadata().getName(), ordinal);
-      String slot = Members.slotName(pod);
-      if (!pod.equals(primary) && report.slot(slot).isEmpty()) {
+    for (io.fabric8.kubernetes.api.model.Pod pod : pods.all()) {
+      String name = pod.getMetadata().getName();
+      String slot = Members.slotName(name);
+      if (!name.equals(primary) && ChildMeta.ROLE_REPLICA.equals(InstancePods.role(pod)) && report.slot(slot).isEmpty()) {
         missing.add(slot);
       }
     }

@@ -100,6 +100,10 @@ class DocumentedCommandsIT {
     maven("mvn -B -pl operator-runtime test -Dgroups=benchmark -DexcludedGroups= -Dtest=WorkQueueBenchmark");
     maven("mvn -B -pl operator-app -am verify -Dit.test=FailoverBenchmark -Dgroups=benchmark -DexcludedGroups="
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
+    maven("mvn -B -pl operator-app -am verify -Dit.test=DatabaseFailoverBenchmark -Dgroups=benchmark -DexcludedGroups="
+        + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
+    provenBy("kubectl annotate pgc demo postgres.example.com/target-primary=demo-1",
+        "io.pgoperator.app.postgres.DatabaseFailoverIT", "the switchover tests set this annotation on a running cluster");
     maven("mvn -B -pl operator-app -am verify -Dit.test=ChaosSoakBenchmark -Dgroups=benchmark -DexcludedGroups="
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
     maven("mvn -B -pl operator-runtime verify -Dit.test=ApiBlipBenchmark -Dgroups=benchmark -DexcludedGroups="

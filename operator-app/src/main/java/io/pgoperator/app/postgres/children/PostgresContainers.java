@@ -42,8 +42,9 @@ final class PostgresContainers {
     return new ContainerBuilder()
         .withName(POSTGRES)
         .withImage(PostgresVersions.imageFor(cluster.getSpec()))
-        // The operator's script, not the image entrypoint: it initialises instance 0 and clones
-        // the others (each only when complete), then execs postgres (see Scripts.INSTANCE).
+        // The operator's script, not the image entrypoint: the recorded primary initialises, the
+        // others clone it, an old primary rejoins as a standby (see Scripts.INSTANCE), then it execs
+        // postgres.
         .withCommand("bash", SCRIPTS_DIR + "/" + PostgresConfig.INSTANCE_SCRIPT)
         .addNewPort()
         .withName(ChildNames.PORT_NAME)

@@ -68,7 +68,9 @@ public final class PostgresStatefulSet {
         // pod must not hold back the others' (re)creation, as OrderedReady would. Immutable: a
         // StatefulSet made by an earlier version keeps OrderedReady (see DesiredChildren).
         .withPodManagementPolicy(PARALLEL)
-        .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+        // The operator rolls the pods itself: standbys first, the primary last by a switchover
+        // (see primary.RollingUpdate); the StatefulSet recreates each deleted pod on the new revision.
+        .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
         .withNewSelector().withMatchLabels(ChildMeta.podSelector(name)).endSelector()
         .withNewTemplate()
         .withNewMetadata()

@@ -161,11 +161,13 @@ final class Scripts {
           sleep 2
         done
         rm -rf "$work"
-        # A slot of an earlier attempt, or of an earlier life of this pod, holds WAL for nothing.
+        # A slot of an earlier attempt, or of an earlier life of this pod, holds WAL for nothing (or
+        # lost it): made afresh. The operator may make it meanwhile too, hence "if not exists".
         pg_receivewal --drop-slot --slot="$slot" --no-password --dbname="$primary" 2>/dev/null || true
+        pg_receivewal --create-slot --if-not-exists --slot="$slot" --no-password --dbname="$primary"
         log "cloning the primary into $work (replication slot $slot)"
         pg_basebackup --pgdata="$work" --write-recovery-conf \\
-          --wal-method=stream --checkpoint=fast --no-password --create-slot --slot="$slot" \\
+          --wal-method=stream --checkpoint=fast --no-password --slot="$slot" \\
           --dbname="$primary application_name=$POD_NAME"
         set_aside_incomplete
         mv "$work" "$PGDATA"

@@ -2,6 +2,7 @@ package io.pgoperator.app.postgres.primary;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pgoperator.api.v1alpha1.FailoverSpec;
@@ -58,6 +59,7 @@ public final class PrimaryRoles {
   public static final String REASON_SWITCHOVER_REFUSED = "SwitchoverRefused";
   public static final String REASON_PROMOTED = "Promoted";
   public static final String REASON_FENCED = "PrimaryFenced";
+  public static final String REASON_ROLLING_UPDATE = "RollingUpdate";
 
   /** How soon a move under way looks again while it waits (an old primary stopping, a promotion). */
   static final Duration STEP_RETRY = Duration.ofMillis(500);
@@ -120,13 +122,14 @@ public final class PrimaryRoles {
   /**
    * One pass over a cluster's primary role.
    *
-   * @param instances the StatefulSet's size
+   * @param statefulSet the cluster's StatefulSet as cached or just written (its size, its update revision)
    * @param initialised whether the database exists (before, there is nothing to fail over)
    * @param credentials how to log in to the instances; null while the Secrets are not cached yet
    */
-  public Future<Outcome> reconcile(PostgresCluster cluster, int instances, boolean initialised, InstancePods pods,
-      InstanceCredentials credentials, StatusWriter statusWriter, StateWriter stateWriter) {
-    Pass pass = new Pass(cluster, instances, pods, credentials, statusWriter, stateWriter);
+  public Future<Outcome> reconcile(PostgresCluster cluster, StatefulSet statefulSet, boolean initialised,
+      InstancePods pods, InstanceCredentials credentials, StatusWriter statusWriter, StateWriter stateWriter) {
+    Pass pass = new Pass(cluster, statefulSet, pods, credentials, statusWriter, stateWriter);
+    int instances = pass.instances;
     if (credentials == null || instances == 0) {
       return Future.succeededFuture(pass.outcome(new Availability(false, "Pending", "no instance yet")));
     }
@@ -204,26 +207,37 @@ public final class PrimaryRoles {
     if (refusal != null) {
       return refuse(pass, target, refusal, false).map(false);
     }
+    return switchoverCheck(pass, target)
+        .compose(why -> why != null
+            ? refuse(pass, target, why, true).map(false)
+            : decide(pass, PrimaryChange.SWITCHOVER, target, "requested by the "
+                + PostgresCluster.TARGET_PRIMARY_ANNOTATION + " annotation").map(true));
+  }
+
+  /**
+   * Null when {@code target} may take over without losing a commit: a copy of this database, in
+   * recovery, within maxStandbyLag of the primary (whose fast shutdown then hands it the rest);
+   * otherwise why not.
+   */
+  private Future<String> switchoverCheck(Pass pass, String target) {
     return instances.state(pass.cluster, pass.record.current(), pass.credentials)
         .compose(primary -> instances.state(pass.cluster, target, pass.credentials)
-            .compose(standby -> {
+            .map(standby -> {
               long lag = primary.walPosition() - standby.walPosition();
               long allowed = Lag.maxStandbyLagBytes(pass.cluster);
               if (!standby.inRecovery()) {
-                return refuse(pass, target, target + " is not in recovery", false).map(false);
+                return target + " is not in recovery";
               }
               if (!primary.systemIdentifier().equals(standby.systemIdentifier())) {
-                return refuse(pass, target, target + " is not a copy of this database", false).map(false);
+                return target + " is not a copy of this database";
               }
               if (lag > allowed) {
-                return refuse(pass, target, target + " is " + lag + " bytes behind the primary, more than"
-                    + " maxStandbyLag (" + allowed + "); waiting for it to catch up", true).map(false);
+                return target + " is " + lag + " bytes behind the primary, more than maxStandbyLag (" + allowed
+                    + "); waiting for it to catch up";
               }
-              return decide(pass, PrimaryChange.SWITCHOVER, target, "requested by the "
-                  + PostgresCluster.TARGET_PRIMARY_ANNOTATION + " annotation").map(true);
+              return (String) null;
             }))
-        .recover(error -> refuse(pass, target, "could not ask the instances: " + error.getMessage(), true)
-            .map(false));
+        .recover(error -> Future.succeededFuture("could not ask the instances: " + error.getMessage()));
   }
 
   private String switchoverPrecheck(Pass pass, String target) {
@@ -261,12 +275,14 @@ public final class PrimaryRoles {
     String key = key(pass.cluster);
     if (pass.pods.serving(current)) {
       lostSince.remove(key);
-      return Future.succeededFuture(pass.outcome(new Availability(true, "Serving", current + " accepts writes")));
+      return rollingUpdate(pass);
     }
     Instant now = clock.wallTime();
+    // From when the kubelet reported it (the Ready condition's transition), or else first seen here.
     Instant seen = lostSince.computeIfAbsent(key, k -> now);
     Instant since = pass.pods.get(current).flatMap(InstancePods::notReadySince)
         .filter(reported -> reported.isBefore(seen)).orElse(seen);
+    lostSince.put(key, since);
     // Stable wording (no running durations): an unchanged truth must compute an unchanged status.
     String lost = current + (pass.pods.get(current).isEmpty() ? " has no pod"
         : pass.pods.get(current).filter(InstancePods::deleting).isPresent() ? "'s pod is being deleted"
@@ -332,6 +348,47 @@ public final class PrimaryRoles {
     String why = lost + "; " + promote.pod() + " holds the most WAL"
         + (promote.lagBytes() > 0 ? " (" + promote.lagBytes() + " bytes short of the primary's last known position)" : "");
     return decide(pass, PrimaryChange.FAILOVER, promote.pod(), why).compose(v -> move(pass));
+  }
+
+  // --- rolling update: standbys first, the primary by a switchover ---
+
+  private Future<Outcome> rollingUpdate(Pass pass) {
+    Availability serving = new Availability(true, "Serving", pass.record.current() + " accepts writes");
+    Optional<RollingUpdate.Step> step = RollingUpdate.next(pass.statefulSet, pass.pods, pass.record);
+    if (step.isEmpty()) {
+      return Future.succeededFuture(pass.outcome(serving));
+    }
+    if (step.get() instanceof RollingUpdate.RestartStandby restart) {
+      return restart(pass, restart.pod(), "Rolling update: restarting standby " + restart.pod().getMetadata().getName()
+          + " onto revision " + restart.revision() + " (standbys first, one at a time, the primary last by a switchover)")
+          .map(v -> pass.outcome(serving));
+    }
+    if (step.get() instanceof RollingUpdate.RestartPrimary restart) {
+      return restart(pass, restart.pod(), "Rolling update: restarting " + restart.pod().getMetadata().getName()
+          + " onto revision " + restart.revision() + "; a single instance has no standby to switch over to, so"
+          + " writes pause until it is back")
+          .map(v -> pass.outcome(new Availability(false, "RollingUpdate", pass.record.current() + " restarts onto revision "
+              + restart.revision())));
+    }
+    RollingUpdate.SwitchOver switchOver = (RollingUpdate.SwitchOver) step.get();
+    return switchoverCheck(pass, switchOver.target())
+        .compose(why -> {
+          if (why != null) {
+            log.info("PostgresCluster {}: rolling update waits to switch over to {}: {}", key(pass.cluster),
+                switchOver.target(), why);
+            pass.requeue(SWITCHOVER_RETRY);
+            return Future.succeededFuture(pass.outcome(serving));
+          }
+          return decide(pass, PrimaryChange.SWITCHOVER, switchOver.target(), "rolling update onto revision "
+              + switchOver.revision() + ": every standby is updated, the primary goes last").compose(v -> move(pass));
+        });
+  }
+
+  private Future<Void> restart(Pass pass, Pod pod, String why) {
+    return calls.write("delete pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
+            client -> client.resource(pod).lockResourceVersion().delete())
+        .compose(deleted -> events.normal(pass.cluster, REASON_ROLLING_UPDATE, why))
+        .onSuccess(v -> log.info("PostgresCluster {}: {}", key(pass.cluster), why));
   }
 
   // --- a move: decide, fence, promote, label ---
@@ -569,6 +626,7 @@ public final class PrimaryRoles {
   private static final class Pass {
     PostgresCluster cluster;
     PrimaryRecord record;
+    final StatefulSet statefulSet;
     final int instances;
     final InstancePods pods;
     final InstanceCredentials credentials;
@@ -577,11 +635,13 @@ public final class PrimaryRoles {
     String switchoverRefusal;
     Duration requeue;
 
-    Pass(PostgresCluster cluster, int instances, InstancePods pods, InstanceCredentials credentials,
+    Pass(PostgresCluster cluster, StatefulSet statefulSet, InstancePods pods, InstanceCredentials credentials,
         StatusWriter statusWriter, StateWriter stateWriter) {
       this.cluster = cluster;
       this.record = PrimaryRecord.of(cluster);
-      this.instances = instances;
+      this.statefulSet = statefulSet;
+      this.instances = statefulSet == null || statefulSet.getSpec().getReplicas() == null ? 0
+          : statefulSet.getSpec().getReplicas();
       this.pods = pods;
       this.credentials = credentials;
       this.statusWriter = statusWriter;

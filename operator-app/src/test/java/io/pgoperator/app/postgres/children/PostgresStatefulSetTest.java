@@ -34,6 +34,8 @@ class PostgresStatefulSetTest {
     assertThat(sts.getSpec().getServiceName()).isEqualTo("orders-pods");
     assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
     assertThat(sts.getSpec().getPodManagementPolicy()).as("no instance waits for another's pod").isEqualTo("Parallel");
+    assertThat(sts.getSpec().getUpdateStrategy().getType()).as("the operator rolls the pods, the primary last")
+        .isEqualTo("OnDelete");
     assertThat(sts.getSpec().getTemplate().getMetadata().getLabels()).as("the operator alone sets the role")
         .doesNotContainKey(ChildMeta.ROLE_LABEL);
     assertThat(sts.getSpec().getSelector().getMatchLabels())

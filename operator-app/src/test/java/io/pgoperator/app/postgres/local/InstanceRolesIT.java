@@ -280,7 +280,8 @@ class InstanceRolesIT {
     Psql app = awaitApplication(0);
     app.value("CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1)");
     // What an earlier version of the operator records: initialised only.
-    pods.apply(InitialisedState.build(cluster));
+    pods.apply(new ConfigMapBuilder(InitialisedState.build(cluster, "orders-0", 1, true))
+        .withData(Map.of(InitialisedState.INITIALISED, "true")).build());
     pods.stop(0);
     pods.start(0);
     awaitApplication(0);
