@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -65,7 +68,7 @@ class OperatorRbacIT {
   }
 
   @Test
-  void updatesTheStatusOfAPostgresClusterButNeverItsSpec() {
+  void updatesTheStatusOfAPostgresClusterAndPatchesItButNeverReplacesIt() {
     PostgresCluster created = admin.resource(sample("status")).create();
     PostgresClusterStatus status = new PostgresClusterStatus();
     status.setPhase("Pending");
@@ -75,6 +78,11 @@ class OperatorRbacIT {
     PostgresCluster edited = operator.resources(PostgresCluster.class).inNamespace(namespace).withName("status").get();
     edited.getSpec().setInstances(2);
     assertForbidden(() -> operator.resource(edited).update());
+    // RBAC cannot scope a patch to fields: the operator's only patch removes a done switchover request.
+    assertThat(operator.resources(PostgresCluster.class).inNamespace(namespace).withName("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\"postgres.example.com/target-primary\":null}}}")
+        .getMetadata().getName()).isEqualTo("status");
   }
 
   @Test
@@ -135,16 +143,23 @@ class OperatorRbacIT {
   }
 
   @Test
-  void readsAPodByNameButCannotListWatchOrChangePods() {
-    admin.pods().inNamespace(namespace).resource(new PodBuilder()
-        .withNewMetadata().withName("demo-0").withNamespace(namespace).endMetadata()
+  void watchesLabelsAndDeletesInstancePodsButNeitherCreatesNorRewritesThem() {
+    Pod pod = new PodBuilder()
+        .withNewMetadata().withName("demo-0").withNamespace(namespace).addToLabels("app", "db").endMetadata()
         .withNewSpec().addNewContainer().withName("postgres").withImage("postgres:17").endContainer().endSpec()
-        .build()).create();
+        .build();
+    admin.pods().inNamespace(namespace).resource(pod).create();
 
-    assertThat(operator.pods().inNamespace(namespace).withName("demo-0").get().getMetadata().getName())
-        .isEqualTo("demo-0");
-    assertForbidden(() -> operator.pods().inNamespace(namespace).list());
-    assertForbidden(() -> operator.pods().inNamespace(namespace).withName("demo-0").delete());
+    assertThat(operator.pods().inNamespace(namespace).list().getItems()).extracting(p -> p.getMetadata().getName())
+        .contains("demo-0");
+    assertThat(operator.pods().inNamespace(namespace).withName("demo-0").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"labels\":{\"postgres.example.com/role\":\"primary\"}}}").getMetadata().getLabels())
+        .containsEntry("postgres.example.com/role", "primary");
+    Pod read = operator.pods().inNamespace(namespace).withName("demo-0").get();
+    assertForbidden(() -> operator.pods().inNamespace(namespace).resource(read).update());
+    assertForbidden(() -> operator.pods().inNamespace(namespace).resource(new PodBuilder(pod)
+        .editMetadata().withName("demo-9").withResourceVersion(null).endMetadata().build()).create());
+    operator.pods().inNamespace(namespace).withName("demo-0").withGracePeriod(0).delete();
   }
 
   private static PostgresCluster sample(String name) {

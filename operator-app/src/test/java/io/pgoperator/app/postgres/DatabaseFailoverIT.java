@@ -161,19 +161,22 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     stopLast.add(writer);
     Await.until("rows acknowledged before the change", START, () -> writer.acknowledged().size() >= 10);
 
+    String oldRevision = op.statefulSet(NAME).getStatus().getUpdateRevision();
     op.editCluster(NAME, c -> {
       c.getSpec().setParameters(Map.of("max_connections", "150"));
       return c;
     });
+    String revision = op.await("a new revision of the StatefulSet", () -> op.statefulSet(NAME).getStatus().getUpdateRevision(),
+        updated -> !updated.equals(oldRevision));
     PostgresCluster rolled = op.await("every instance on the new revision, one primary", () -> op.cluster(NAME), c -> {
-      String revision = op.statefulSet(NAME).getStatus().getUpdateRevision();
       return op.client.pods().inNamespace(op.namespace).list().getItems().stream()
           .filter(p -> revision.equals(p.getMetadata().getLabels().get(RollingUpdate.REVISION_LABEL))
               && p.getMetadata().getDeletionTimestamp() == null)
           .count() == 3 && Integer.valueOf(3).equals(c.getStatus().getInSyncInstances())
           && c.getStatus().getCurrentPrimary().equals(c.getStatus().getTargetPrimary());
     });
-    assertThat(rolled.getStatus().getCurrentPrimary()).as("the primary went last, by a switchover").isEqualTo("shop-1");
+    assertThat(rolled.getStatus().getCurrentPrimary()).as("the primary went last, by a switchover").isNotEqualTo("shop-0");
+    assertThat(rolled.getStatus().getLastPrimaryChange().getFrom()).isEqualTo("shop-0");
     assertThat(rolled.getStatus().getLastPrimaryChange().getReason()).isEqualTo(PrimaryChange.SWITCHOVER);
     assertThat(op.events(NAME, "Normal", PrimaryRoles.REASON_ROLLING_UPDATE)).extracting(e -> e.getMessage())
         .as("the standbys restarted one at a time, highest ordinal first")
