@@ -220,6 +220,28 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
   }
 
   @Test
+  void aRecordNamingAStandbyIsCorrectedToTheRunningPrimaryWithoutDeletingAnything() throws Exception {
+    InstanceKubelet pods = runningCluster();
+    Psql app = application();
+    app.value("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1)");
+    String uid = op.pod("shop-0").getMetadata().getUid();
+
+    // As if the record were lost and made anew wrongly: it names a standby.
+    op.client.resources(PostgresCluster.class).inNamespace(op.namespace).withName(NAME).editStatus(c -> {
+      c.getStatus().setCurrentPrimary("shop-1");
+      c.getStatus().setTargetPrimary("shop-1");
+      return c;
+    });
+    PostgresCluster corrected = op.await("the running primary recorded", () -> op.cluster(NAME),
+        c -> "shop-0".equals(c.getStatus().getCurrentPrimary()) && c.getStatus().getPrimaryEpoch() == 2L);
+    assertThat(corrected.getStatus().getTargetPrimary()).isEqualTo("shop-0");
+    op.await("a Warning event", () -> op.events(NAME, "Warning", PrimaryRoles.REASON_ADOPTED), e -> !e.isEmpty());
+    assertThat(op.pod("shop-0").getMetadata().getUid()).as("the primary's pod was not deleted").isEqualTo(uid);
+    assertThat(pods.pods().superuser(1).value("SELECT pg_is_in_recovery()")).as("nothing promoted").isEqualTo("t");
+    Await.until("writes through -rw", START, () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+  }
+
+  @Test
   void aSwitchoverToAnInstanceThatDoesNotExistIsRefusedWithAConditionAndAnEvent() throws Exception {
     runningCluster();
     op.editCluster(NAME, c -> {

@@ -60,6 +60,7 @@ public final class PrimaryRoles {
   public static final String REASON_PROMOTED = "Promoted";
   public static final String REASON_FENCED = "PrimaryFenced";
   public static final String REASON_ROLLING_UPDATE = "RollingUpdate";
+  public static final String REASON_ADOPTED = "PrimaryAdopted";
 
   /** How soon a move under way looks again while it waits (an old primary stopping, a promotion). */
   static final Duration STEP_RETRY = Duration.ofMillis(500);
@@ -162,14 +163,8 @@ public final class PrimaryRoles {
       boolean primary = name.equals(pass.record.current());
       String want = primary ? ChildMeta.ROLE_PRIMARY : ChildMeta.ROLE_REPLICA;
       String have = InstancePods.role(pod);
-      if (want.equals(have) || InstancePods.deleting(pod)) {
-        continue;
-      }
-      if (ChildMeta.ROLE_PRIMARY.equals(have)) {
-        done = done.compose(v -> unlabel(pass, pod));
-        continue;
-      }
-      if (!InstancePods.ready(pod)) {
+      boolean labelledPrimary = ChildMeta.ROLE_PRIMARY.equals(have);
+      if (want.equals(have) || InstancePods.deleting(pod) || !labelledPrimary && !InstancePods.ready(pod)) {
         continue;
       }
       done = done.compose(v -> instances.state(pass.cluster, name, pass.credentials)
@@ -178,18 +173,54 @@ public final class PrimaryRoles {
               return label(pass, pod, want);
             }
             if (primary) {
-              // The recorded primary came up in recovery (e.g. restored by hand): it is the one to promote.
-              return instances.promote(pass.cluster, name, pass.credentials).mapEmpty();
+              // The recorded primary in recovery (its record lost with a re-created cluster object?):
+              // nothing is promoted here; with no primary serving, the failover path picks the best.
+              log.info("PostgresCluster {}: the recorded primary {} is in recovery", key(pass.cluster), name);
+              return Future.<Void>succeededFuture();
             }
-            return fence(pass, pod, name + " runs as a primary, but " + pass.record.current()
-                + " is the primary (epoch " + pass.record.epoch() + "): deleting its pod so it restarts as a standby");
+            return rogue(pass, pod);
           })
-          .otherwise(error -> {
+          .recover(error -> {
             log.debug("PostgresCluster {}: {} not labelled yet: {}", key(pass.cluster), name, error.toString());
-            return null;
+            // Labelled primary, not the recorded one, not answering: nothing may route to it.
+            return labelledPrimary ? unlabel(pass, pod) : Future.<Void>succeededFuture();
           }));
     }
     return done;
+  }
+
+  /**
+   * An instance running as a primary that is not the recorded one. When the recorded primary is
+   * one too, the other is an old primary that has not learnt of the newer epoch: its pod goes (it
+   * restarts and rejoins as a standby). When the recorded primary is not (in recovery, or not
+   * answering), the record is what is wrong (a cluster object re-created over its volumes has
+   * lost it): the running primary is recorded, under a new epoch, and nothing is deleted.
+   */
+  private Future<Void> rogue(Pass pass, Pod pod) {
+    String name = pod.getMetadata().getName();
+    return instances.state(pass.cluster, pass.record.current(), pass.credentials)
+        .map(state -> !state.inRecovery())
+        .otherwise(false)
+        .compose(recordedIsPrimary -> {
+          if (recordedIsPrimary) {
+            return fence(pass, pod, name + " runs as a primary, but " + pass.record.current() + " is the primary (epoch "
+                + pass.record.epoch() + "): deleting its pod so it restarts as a standby");
+          }
+          PrimaryRecord adopted = new PrimaryRecord(name, name, pass.record.epoch() + 1);
+          PostgresClusterStatus status = copy(pass.cluster.getStatus());
+          adopted.writeTo(status);
+          String why = "the status named " + pass.record.current() + " the primary, but it is not one, and " + name
+              + " runs as the primary: recording " + name + " (epoch " + adopted.epoch() + ")";
+          return pass.statusWriter.write(pass.cluster, status)
+              .compose(written -> {
+                pass.cluster = written;
+                pass.record = adopted;
+                log.warn("PostgresCluster {}: {}", key(written), why);
+                return events.warning(written, REASON_ADOPTED, why);
+              })
+              .compose(v -> pass.stateWriter.write(pass.cluster, adopted))
+              .compose(v -> label(pass, pod, ChildMeta.ROLE_PRIMARY));
+        });
   }
 
   // --- switchover on request ---
@@ -303,15 +334,21 @@ public final class PrimaryRoles {
           lost + "; failing over at " + timestamp(since.plus(Lag.failoverDelay(pass.cluster))) + " unless it returns")));
     }
     return instances.state(pass.cluster, current, pass.credentials)
-        .map(state -> !state.inRecovery())
-        .otherwise(false)
-        .compose(answers -> {
-          if (answers) {
+        .map(Candidates.Answer::of)
+        .otherwise(error -> Candidates.Answer.failed(error.getMessage()))
+        .compose(own -> {
+          if (own.state() != null && !own.state().inRecovery()) {
             pass.requeue(Lag.failoverDelay(pass.cluster));
             return Future.succeededFuture(pass.outcome(new Availability(false, "PrimaryNotReady",
                 lost + ", but it answers the operator as a primary: no failover while it does")));
           }
-          return candidates(pass).compose(answers2 -> chooseAndMove(pass, lost, answers2));
+          return candidates(pass).compose(answers -> {
+            if (own.state() != null) {
+              // The recorded primary in recovery competes like any standby.
+              answers.put(current, own);
+            }
+            return chooseAndMove(pass, lost, answers);
+          });
         });
   }
 
