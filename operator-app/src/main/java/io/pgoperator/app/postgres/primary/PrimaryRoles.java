@@ -309,9 +309,11 @@ public final class PrimaryRoles {
       return rollingUpdate(pass);
     }
     Instant now = clock.wallTime();
-    // From when the kubelet reported it (the Ready condition's transition), or else first seen here.
+    // From when the kubelet reported it (the Ready condition's transition, in whole seconds: the
+    // latest instant that second allows, so never early), or else first seen here.
     Instant seen = lostSince.computeIfAbsent(key, k -> now);
     Instant since = pass.pods.get(current).flatMap(InstancePods::notReadySince)
+        .map(reported -> reported.plusSeconds(1))
         .filter(reported -> reported.isBefore(seen)).orElse(seen);
     lostSince.put(key, since);
     // Stable wording (no running durations): an unchanged truth must compute an unchanged status.
