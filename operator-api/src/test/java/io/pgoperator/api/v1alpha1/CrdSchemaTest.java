@@ -41,7 +41,7 @@ class CrdSchemaTest {
   }
 
   @Test
-  void printerColumnsShowInstancesReadyInSyncPhaseAndAge() {
+  void printerColumnsShowInstancesReadyInSyncPhasePrimaryTimelineAndAge() {
     assertThat(version.getAdditionalPrinterColumns())
         .extracting(c -> c.getName(), c -> c.getJsonPath(), c -> c.getType())
         .containsExactlyInAnyOrder(
@@ -49,7 +49,25 @@ class CrdSchemaTest {
             tuple("Ready", ".status.readyInstances", "integer"),
             tuple("In Sync", ".status.inSyncInstances", "integer"),
             tuple("Phase", ".status.phase", "string"),
+            tuple("Primary", ".status.currentPrimary", "string"),
+            tuple("Timeline", ".status.timeline", "integer"),
+            tuple("Primary Changed", ".status.lastPrimaryChange.completedAt", "date"),
             tuple("Age", ".metadata.creationTimestamp", "date"));
+    assertThat(version.getAdditionalPrinterColumns()).filteredOn(c -> c.getName().equals("Primary Changed"))
+        .singleElement().satisfies(c -> assertThat(c.getPriority()).as("kubectl get -o wide only").isEqualTo(1));
+  }
+
+  @Test
+  void failoverHasADurationDelayAndAQuantityMaximumLag() {
+    JSONSchemaProps failover = spec.getProperties().get("failover");
+    assertThat(failover.getProperties()).containsOnlyKeys("enabled", "delay", "maximumLag");
+    assertThat(failover.getProperties().get("enabled").getDefault().asBoolean()).isTrue();
+    assertThat(failover.getProperties().get("delay").getPattern()).isEqualTo(FailoverSpec.DURATION_PATTERN);
+    assertThat(failover.getProperties().get("delay").getDefault().asText()).isEqualTo("10s");
+    assertThat(failover.getProperties().get("maximumLag").getPattern()).isEqualTo(StorageSpec.QUANTITY_PATTERN);
+    assertThat("1m30s").matches(FailoverSpec.DURATION_PATTERN);
+    assertThat("0s").matches(FailoverSpec.DURATION_PATTERN);
+    assertThat("10").doesNotMatch(FailoverSpec.DURATION_PATTERN);
   }
 
   @Test

@@ -153,8 +153,8 @@ public final class PrimaryRoles {
   /**
    * Each Ready instance gets the label of its role, checked with the instance itself first: the
    * recorded primary when it accepts writes, the others when in recovery. An instance that runs
-   * as a primary without being the recorded one (an old primary that has not learnt of the new
-   * epoch yet) loses its label and its pod, so it restarts and rejoins as a standby.
+   * as a primary without being the recorded one is handled by {@link #rogue}; a primary label on
+   * an instance that is not the recorded primary and does not answer is removed.
    */
   private Future<Void> labelRoles(Pass pass) {
     Future<Void> done = Future.succeededFuture();
