@@ -82,9 +82,20 @@ class OperatorUnderShippedRbacIT {
           && admin.services().inNamespace(namespace).withName(name + "-ro").get() != null;
     });
 
-    admin.resources(PostgresCluster.class).inNamespace(namespace).withName(name).edit(c -> {
-      c.getSpec().setInstances(1);
-      return c;
+    // As kubectl edit is used: tried again when the operator wrote the status in between.
+    Await.until("the cluster edited to one instance", () -> {
+      try {
+        admin.resources(PostgresCluster.class).inNamespace(namespace).withName(name).edit(c -> {
+          c.getSpec().setInstances(1);
+          return c;
+        });
+        return true;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        return false;
+      }
     });
     Await.until("scaling to one instance deletes the read-only Service and the PDB", () ->
         admin.services().inNamespace(namespace).withName(name + "-ro").get() == null

@@ -220,6 +220,36 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
   }
 
   @Test
+  void aFailoverWhoseChosenStandbyIsLostTooMovesOnToAnother() throws Exception {
+    InstanceKubelet pods = runningCluster();
+    Psql app = application();
+    app.value("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1)");
+    awaitEverywhere("the first row", "SELECT count(*) FROM orders", "1", 1, 2);
+
+    // The last leader decided on shop-1 and died; then shop-1's node went too.
+    String namespace = op.namespace;
+    KubernetesClient admin = op.client;
+    PostgresCluster cluster = op.cluster(NAME);
+    op.close();
+    op = null;
+    pods.hold(0);
+    pods.hold(1);
+    PostgresClusterStatus decided = cluster.getStatus();
+    decided.setTargetPrimary("shop-1");
+    decided.setPrimaryEpoch(2L);
+    decided.setLastPrimaryChange(new PrimaryChange(PrimaryChange.FAILOVER, "shop-0", "shop-1", 2L,
+        Instant.now().toString(), null));
+    admin.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).updateStatus();
+
+    op = OperatorHarness.startIn(namespace, Duration.ZERO, addresses());
+    PostgresCluster done = op.await("shop-2 promoted instead", () -> op.cluster(NAME),
+        c -> "shop-2".equals(c.getStatus().getCurrentPrimary()));
+    assertThat(done.getStatus().getPrimaryEpoch()).as("a new decision, a new epoch").isEqualTo(3L);
+    assertThat(done.getStatus().getLastPrimaryChange().getFrom()).isEqualTo("shop-0");
+    Await.until("a write through -rw reaches shop-2", START, () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+  }
+
+  @Test
   void aRecordNamingAStandbyIsCorrectedToTheRunningPrimaryWithoutDeletingAnything() throws Exception {
     InstanceKubelet pods = runningCluster();
     Psql app = application();

@@ -162,9 +162,12 @@ final class Scripts {
         done
         rm -rf "$work"
         # A slot of an earlier attempt, or of an earlier life of this pod, holds WAL for nothing (or
-        # lost it): made afresh. The operator may make it meanwhile too, hence "if not exists".
+        # lost it): made afresh, reserving WAL from now on, as pg_basebackup --create-slot would. The
+        # operator may make it meanwhile too (it makes a standby's slot on a new primary): one that
+        # exists is used as it is; a slot that could not be made fails the copy below, loudly.
         pg_receivewal --drop-slot --slot="$slot" --no-password --dbname="$primary" 2>/dev/null || true
-        pg_receivewal --create-slot --if-not-exists --slot="$slot" --no-password --dbname="$primary"
+        psql --no-psqlrc --quiet --dbname="$primary replication=true" \\
+          --command="CREATE_REPLICATION_SLOT $slot PHYSICAL RESERVE_WAL" >/dev/null 2>&1 || true
         log "cloning the primary into $work (replication slot $slot)"
         pg_basebackup --pgdata="$work" --write-recovery-conf \\
           --wal-method=stream --checkpoint=fast --no-password --slot="$slot" \\

@@ -97,6 +97,8 @@ public final class PrimaryRoles {
   private final PrimaryMetrics metrics;
   /** Since when each cluster's primary has been seen lost, by namespace/name: the failover delay counts from here. */
   private final Map<String, Instant> lostSince = new ConcurrentHashMap<>();
+  /** Since when each cluster's failover target could not be promoted, by namespace/name. */
+  private final Map<String, Instant> targetLostSince = new ConcurrentHashMap<>();
   /** The most WAL each cluster's primary was seen to have flushed: what a promoted standby may lack only so much of. */
   private final Map<String, Long> primaryPositions = new ConcurrentHashMap<>();
 
@@ -117,6 +119,7 @@ public final class PrimaryRoles {
   /** The cluster is gone: forget what was kept of it. */
   public void forget(String namespace, String name) {
     lostSince.remove(namespace + "/" + name);
+    targetLostSince.remove(namespace + "/" + name);
     primaryPositions.remove(namespace + "/" + name);
   }
 
@@ -495,20 +498,39 @@ public final class PrimaryRoles {
     String target = pass.record.target();
     Optional<Pod> pod = pass.pods.get(target);
     if (pod.isEmpty() || InstancePods.deleting(pod.get())) {
-      pass.requeue(STEP_RETRY);
-      return Future.succeededFuture(pass.outcome(new Availability(false, reason,
-          reason + " to " + target + ": its pod is not there")));
+      return targetLost(pass, reason, "its pod is not there");
     }
     return instances.promote(pass.cluster, target, pass.credentials)
         .compose(promotedNow -> instances.state(pass.cluster, target, pass.credentials))
         .compose(state -> label(pass, pod.get(), ChildMeta.ROLE_PRIMARY).map(state))
         .compose(state -> complete(pass, reason, state))
-        .recover(error -> {
-          pass.requeue(STEP_RETRY);
-          String message = reason + " to " + target + ": promoting it failed, retrying: " + error.getMessage();
-          log.warn("PostgresCluster {}: {}", key(pass.cluster), message);
-          return Future.succeededFuture(pass.outcome(new Availability(false, reason, message)));
-        });
+        .recover(error -> targetLost(pass, reason, "promoting it failed: " + error.getMessage()));
+  }
+
+  /**
+   * The target cannot be promoted now. A switchover waits for it (the old primary is stopped, so
+   * the move must end somewhere; the user's request can be changed). A failover waits up to
+   * spec.failover.delay, then chooses again among the other standbys, under a new epoch: a
+   * target that was promoted meanwhile but never labelled took no writes, and is fenced as any
+   * other primary that is not the recorded one.
+   */
+  private Future<Outcome> targetLost(Pass pass, String reason, String why) {
+    String target = pass.record.target();
+    String message = reason + " to " + target + ": " + why;
+    log.warn("PostgresCluster {}: {}", key(pass.cluster), message);
+    Instant now = clock.wallTime();
+    Instant since = targetLostSince.computeIfAbsent(key(pass.cluster), k -> now);
+    Duration delay = Lag.failoverDelay(pass.cluster);
+    if (!PrimaryChange.FAILOVER.equals(reason) || Duration.between(since, now).compareTo(delay) < 0) {
+      pass.requeue(STEP_RETRY);
+      return Future.succeededFuture(pass.outcome(new Availability(false, reason, message + "; retrying")));
+    }
+    return candidates(pass).compose(answers -> {
+      answers.remove(target);
+      targetLostSince.remove(key(pass.cluster));
+      return chooseAndMove(pass, pass.record.current() + " is lost and the standby chosen to replace it, " + target
+          + ", is too (" + why + ")", answers);
+    });
   }
 
   private Future<Outcome> complete(Pass pass, String reason, InstanceState state) {
@@ -531,6 +553,7 @@ public final class PrimaryRoles {
           pass.cluster = written;
           pass.record = done;
           lostSince.remove(key(written));
+          targetLostSince.remove(key(written));
           primaryPositions.remove(key(written));
           metrics.completed(reason, unavailable);
           log.info("PostgresCluster {}: {} is the primary (timeline {}, epoch {}) after a {} from {}; writes were"
