@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.api.v1alpha1.PostgresClusterStatus;
@@ -29,7 +30,9 @@ import io.pgoperator.runtime.time.Clock;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -261,13 +264,39 @@ public final class PostgresClusterReconciler implements Reconciler {
   private Future<Void> ensureServices(Pass pass) {
     Future<Service> services = writer.ensure(pass.cluster, pass.desired.headless(),
             pass.observed.headless())
-        .compose(v -> writer.ensure(pass.cluster, pass.desired.readWrite(),
-            pass.observed.readWrite()));
+        .compose(v -> writer.ensure(pass.cluster, readWrite(pass), pass.observed.readWrite()));
     if (pass.desired.readOnly().isPresent()) {
       services = services.compose(v -> writer.ensure(pass.cluster,
           pass.desired.readOnly().get(), pass.observed.readOnly()));
     }
     return services.mapEmpty();
+  }
+
+  /**
+   * The -rw Service as desired, except in a cluster of an earlier version, whose -rw selects
+   * instance 0 by name: that selector stays until a pod carries the primary label, which the
+   * operator writes only after the instance answered as a primary. An upgrade never leaves -rw
+   * without an endpoint, even when the operator cannot reach the instances.
+   */
+  private Service readWrite(Pass pass) {
+    Service desired = pass.desired.readWrite();
+    Service observed = pass.observed.readWrite();
+    String name = pass.cluster.getMetadata().getName();
+    Map<String, String> earlier = new LinkedHashMap<>(ChildMeta.podSelector(name));
+    earlier.put(ChildMeta.POD_NAME_LABEL, ChildNames.initialPrimary(name));
+    if (observed == null || observed.getSpec() == null || !earlier.equals(observed.getSpec().getSelector())) {
+      return desired;
+    }
+    boolean labelled = cache.instancePods(pass.cluster, pass.desired.statefulSet().getSpec().getReplicas()).all().stream()
+        .anyMatch(pod -> ChildMeta.ROLE_PRIMARY.equals(InstancePods.role(pod)));
+    if (labelled) {
+      return desired;
+    }
+    Service kept = new ServiceBuilder(desired).editSpec().withSelector(observed.getSpec().getSelector()).endSpec().build();
+    log.debug("PostgresCluster {}/{}: {} keeps selecting {} by name until a pod is labelled primary",
+        pass.cluster.getMetadata().getNamespace(), pass.cluster.getMetadata().getName(),
+        observed.getMetadata().getName(), observed.getSpec().getSelector().get(ChildMeta.POD_NAME_LABEL));
+    return kept;
   }
 
   private Future<Void> ensureStatefulSet(Pass pass) {

@@ -39,6 +39,30 @@ class PostgresClusterDriftIT extends OperatorOnEnvtest {
   }
 
   @Test
+  void aReadWriteServiceOfAnEarlierVersionSelectsInstanceZeroByNameUntilAPodIsLabelledPrimary() {
+    Map<String, String> earlier = new java.util.LinkedHashMap<>(ChildMeta.podSelector("orders"));
+    earlier.put(ChildMeta.POD_NAME_LABEL, "orders-0");
+    op.client.services().inNamespace(op.namespace).withName("orders-rw").edit(svc -> {
+      svc.getSpec().setSelector(earlier);
+      return svc;
+    });
+    double reconciles = op.reconciles();
+    op.awaitReconciles(reconciles, 1);
+    assertThat(op.service("orders-rw").getSpec().getSelector()).as("no pod is labelled primary yet").isEqualTo(earlier);
+
+    // As the operator labels an instance once it answered as the primary.
+    op.client.pods().inNamespace(op.namespace).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName("orders-0").withLabels(ChildMeta.labels("orders", ChildMeta.COMPONENT_DATABASE))
+        .addToLabels(ChildMeta.ROLE_LABEL, ChildMeta.ROLE_PRIMARY).endMetadata()
+        .withNewSpec().addNewContainer().withName("postgres").withImage("postgres:16").endContainer().endSpec()
+        .build()).create();
+    Service moved = op.await("-rw selects by role", () -> op.service("orders-rw"),
+        svc -> svc.getSpec().getSelector().containsKey(ChildMeta.ROLE_LABEL));
+    assertThat(moved.getSpec().getSelector()).containsEntry(ChildMeta.ROLE_LABEL, ChildMeta.ROLE_PRIMARY)
+        .doesNotContainKey(ChildMeta.POD_NAME_LABEL);
+  }
+
+  @Test
   void anEditedReadWriteServiceGetsItsSelectorAndPortBackAndKeepsItsClusterIp() {
     String clusterIp = op.service("orders-rw").getSpec().getClusterIP();
     op.client.services().inNamespace(op.namespace).withName("orders-rw").edit(svc -> {
