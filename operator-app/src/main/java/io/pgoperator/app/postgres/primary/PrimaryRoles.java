@@ -3,8 +3,6 @@ package io.pgoperator.app.postgres.primary;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.pgoperator.api.v1alpha1.FailoverSpec;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.api.v1alpha1.PostgresClusterStatus;
@@ -90,7 +88,7 @@ public final class PrimaryRoles {
   public record Availability(boolean available, String reason, String message) {
   }
 
-  private final KubeCalls calls;
+  private final RoleWrites writes;
   private final InstanceClient instances;
   private final EventRecorder events;
   private final Clock clock;
@@ -104,7 +102,7 @@ public final class PrimaryRoles {
 
   public PrimaryRoles(KubeCalls calls, InstanceClient instances, EventRecorder events, Clock clock,
       PrimaryMetrics metrics) {
-    this.calls = calls;
+    this.writes = new RoleWrites(calls);
     this.instances = instances;
     this.events = events;
     this.clock = clock;
@@ -426,13 +424,6 @@ public final class PrimaryRoles {
         });
   }
 
-  private Future<Void> restart(Pass pass, Pod pod, String why) {
-    return calls.write("delete pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
-            client -> client.resource(pod).lockResourceVersion().delete())
-        .compose(deleted -> events.normal(pass.cluster, REASON_ROLLING_UPDATE, why))
-        .onSuccess(v -> log.info("PostgresCluster {}: {}", key(pass.cluster), why));
-  }
-
   // --- a move: decide, fence, promote, label ---
 
   /** Records the move (target, next epoch) in the status before anything acts on it. */
@@ -568,47 +559,34 @@ public final class PrimaryRoles {
         .map(v -> pass.outcome(new Availability(true, "Serving", done.current() + " accepts writes")));
   }
 
-  // --- writes ---
+  // --- writes, with what they say ---
 
   private Future<Void> label(Pass pass, Pod pod, String role) {
-    String name = pod.getMetadata().getName();
-    String namespace = pod.getMetadata().getNamespace();
-    String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + pod.getMetadata().getUid() + "\"},"
-        + "{\"op\":\"add\",\"path\":\"/metadata/labels/" + escapedRoleLabel() + "\",\"value\":\"" + role + "\"}]";
-    return calls.write("label pod " + namespace + "/" + name + " " + ChildMeta.ROLE_LABEL + "=" + role,
-            client -> client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON), patch))
-        .onSuccess(p -> log.info("PostgresCluster {}: labelled {} {}", key(pass.cluster), name, role))
-        .mapEmpty();
+    return writes.label(pod, role)
+        .onSuccess(v -> log.info("PostgresCluster {}: labelled {} {}", key(pass.cluster), pod.getMetadata().getName(), role));
   }
 
   private Future<Void> unlabel(Pass pass, Pod pod) {
-    String name = pod.getMetadata().getName();
-    String namespace = pod.getMetadata().getNamespace();
-    String patch = "[{\"op\":\"test\",\"path\":\"/metadata/uid\",\"value\":\"" + pod.getMetadata().getUid() + "\"},"
-        + "{\"op\":\"remove\",\"path\":\"/metadata/labels/" + escapedRoleLabel() + "\"}]";
-    return calls.write("remove the role label of pod " + namespace + "/" + name,
-            client -> client.pods().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON), patch))
-        .onSuccess(p -> log.info("PostgresCluster {}: removed the role label of {}: no Service selects it",
-            key(pass.cluster), name))
-        .mapEmpty();
+    return writes.unlabel(pod)
+        .onSuccess(v -> log.info("PostgresCluster {}: removed the role label of {}: no Service selects it",
+            key(pass.cluster), pod.getMetadata().getName()));
   }
 
-  /** Deletes a pod that must not run as a primary (only the pod as cached: a replaced one is left alone). */
+  /** Deletes a pod that must not run as a primary. */
   private Future<Void> fence(Pass pass, Pod pod, String why) {
-    String name = pod.getMetadata().getName();
-    return calls.write("delete pod " + pod.getMetadata().getNamespace() + "/" + name,
-            client -> client.resource(pod).lockResourceVersion().delete())
+    return writes.delete(pod)
         .compose(deleted -> events.normal(pass.cluster, REASON_FENCED, why))
         .onSuccess(v -> log.info("PostgresCluster {}: {}", key(pass.cluster), why));
   }
 
+  private Future<Void> restart(Pass pass, Pod pod, String why) {
+    return writes.delete(pod)
+        .compose(deleted -> events.normal(pass.cluster, REASON_ROLLING_UPDATE, why))
+        .onSuccess(v -> log.info("PostgresCluster {}: {}", key(pass.cluster), why));
+  }
+
   private Future<Void> removeRequest(Pass pass) {
-    String namespace = pass.cluster.getMetadata().getNamespace();
-    String name = pass.cluster.getMetadata().getName();
-    String patch = "{\"metadata\":{\"annotations\":{\"" + PostgresCluster.TARGET_PRIMARY_ANNOTATION + "\":null}}}";
-    return calls.write("remove the switchover request of PostgresCluster " + namespace + "/" + name,
-            client -> client.resources(PostgresCluster.class).inNamespace(namespace).withName(name)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch))
+    return writes.removeSwitchoverRequest(pass.cluster)
         .onSuccess(written -> pass.cluster = withMetadata(pass.cluster, written))
         .mapEmpty();
   }
@@ -633,10 +611,6 @@ public final class PrimaryRoles {
     merged.setSpec(cluster.getSpec());
     merged.setStatus(cluster.getStatus());
     return merged;
-  }
-
-  private static String escapedRoleLabel() {
-    return ChildMeta.ROLE_LABEL.replace("~", "~0").replace("/", "~1");
   }
 
   static PostgresClusterStatus copy(PostgresClusterStatus status) {
