@@ -250,6 +250,42 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
   }
 
   @Test
+  void aClusterWhoseRecordIsLostWithInstanceZeroAStandbyGetsAPrimaryAgainWithItsRows() throws Exception {
+    InstanceKubelet pods = runningCluster();
+    Psql app = application();
+    app.value("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1)");
+    pods.hold(0);
+    op.await("a standby promoted", () -> op.cluster(NAME), c -> !"shop-0".equals(c.getStatus().getCurrentPrimary())
+        && c.getStatus().getCurrentPrimary().equals(c.getStatus().getTargetPrimary()));
+    pods.release(0);
+    Await.until("a write through -rw", START, () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+    awaitEverywhere("both rows", "SELECT count(*) FROM orders", "2", 0, 1, 2);
+
+    // As after the PostgresCluster was deleted and created again over its volumes: no record, no
+    // state; every instance restarts with instance 0 (a standby now) named by default.
+    String namespace = op.namespace;
+    KubernetesClient admin = op.client;
+    PostgresCluster cluster = op.cluster(NAME);
+    op.close();
+    op = null;
+    cluster.setStatus(new PostgresClusterStatus());
+    admin.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).updateStatus();
+    admin.configMaps().inNamespace(namespace).withName(NAME + "-state").delete();
+    for (int ordinal = 0; ordinal < 3; ordinal++) {
+      pods.crash(ordinal);
+    }
+
+    op = OperatorHarness.startIn(namespace, Duration.ZERO, addresses());
+    PostgresCluster recovered = op.await("a primary recorded and serving", () -> op.cluster(NAME),
+        c -> c.getStatus() != null && c.getStatus().getCurrentPrimary() != null
+            && c.getStatus().getCurrentPrimary().equals(c.getStatus().getTargetPrimary())
+            && c.getStatus().getPrimaryEpoch() != null && c.getStatus().getPrimaryEpoch() >= 2L);
+    assertThat(recovered.getStatus().getLastPrimaryChange().getReason()).isEqualTo(PrimaryChange.FAILOVER);
+    Await.until("writes through -rw again", START, () -> app.run("INSERT INTO orders VALUES (3)").succeeded());
+    assertThat(app.value("SELECT string_agg(id::text, ',' ORDER BY id) FROM orders")).isEqualTo("1,2,3");
+  }
+
+  @Test
   void aRecordNamingAStandbyIsCorrectedToTheRunningPrimaryWithoutDeletingAnything() throws Exception {
     InstanceKubelet pods = runningCluster();
     Psql app = application();

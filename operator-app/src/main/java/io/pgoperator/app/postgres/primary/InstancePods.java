@@ -40,6 +40,12 @@ public final class InstancePods {
     return readyCondition(pod).map(c -> "True".equals(c.getStatus())).orElse(false);
   }
 
+  /** A container of the pod runs (as its kubelet last reported). */
+  public static boolean running(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
+        && pod.getStatus().getContainerStatuses().stream().anyMatch(c -> c.getState() != null && c.getState().getRunning() != null);
+  }
+
   /** The pod's role label, or null. */
   public static String role(Pod pod) {
     Map<String, String> labels = pod.getMetadata().getLabels();

@@ -135,18 +135,41 @@ public final class PrimaryRoles {
     if (credentials == null || instances == 0) {
       return Future.succeededFuture(pass.outcome(new Availability(false, "Pending", "no instance yet")));
     }
-    if (!initialised && !pass.record.changing()) {
-      return labelRoles(pass).map(v -> pass.outcome(pass.pods.serving(pass.record.current())
-          ? new Availability(true, "Serving", pass.record.current() + " accepts writes")
-          : new Availability(false, "Initialising", "waiting for " + pass.record.current()
-              + " to initialise the database")));
-    }
     if (pass.record.changing()) {
       return move(pass);
     }
+    if (initialised) {
+      return steady(pass);
+    }
+    // Not known to exist: a new cluster, or one re-created over the volumes of an earlier one (its
+    // record lost with it), whose instances answer although none may be Ready.
+    return anyInstanceAnswers(pass).compose(exists -> exists ? steady(pass)
+        : labelRoles(pass).map(v -> pass.outcome(pass.pods.serving(pass.record.current())
+            ? new Availability(true, "Serving", pass.record.current() + " accepts writes")
+            : new Availability(false, "Initialising", "waiting for " + pass.record.current()
+                + " to initialise the database"))));
+  }
+
+  private Future<Outcome> steady(Pass pass) {
     return labelRoles(pass)
         .compose(v -> switchoverRequest(pass))
         .compose(requested -> requested ? move(pass) : failoverCheck(pass));
+  }
+
+  /**
+   * Whether any instance whose container runs answers the operator: then a database exists,
+   * whatever the record says. An instance initialising answers only once initdb is done (it
+   * listens on its socket alone until then).
+   */
+  private Future<Boolean> anyInstanceAnswers(Pass pass) {
+    List<Future<Boolean>> asked = new ArrayList<>();
+    for (Pod pod : pass.pods.all()) {
+      if (!InstancePods.deleting(pod) && InstancePods.running(pod)) {
+        asked.add(instances.state(pass.cluster, pod.getMetadata().getName(), pass.credentials)
+            .map(true).otherwise(false));
+      }
+    }
+    return Future.join(asked).map(v -> asked.stream().anyMatch(f -> Boolean.TRUE.equals(f.result())));
   }
 
   // --- steady state: labels that match the record ---
@@ -437,10 +460,11 @@ public final class PrimaryRoles {
         .compose(written -> {
           pass.cluster = written;
           pass.record = next;
-          log.info("PostgresCluster {}: {} from {} to {} (epoch {}): {}", key(written), reason,
-              next.current(), target, next.epoch(), why);
-          return events.normal(written, reason, reason + " from " + next.current() + " to " + target
-              + " (epoch " + next.epoch() + "): " + why);
+          String what = target.equals(next.current())
+              ? reason + ": promoting " + target + ", the recorded primary, found in recovery"
+              : reason + " from " + next.current() + " to " + target;
+          log.info("PostgresCluster {}: {} (epoch {}): {}", key(written), what, next.epoch(), why);
+          return events.normal(written, reason, what + " (epoch " + next.epoch() + "): " + why);
         });
   }
 
