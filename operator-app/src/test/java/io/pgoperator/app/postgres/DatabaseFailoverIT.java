@@ -199,9 +199,10 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     // The leading operator decides a failover to shop-1 and dies before acting on it.
     String namespace = op.namespace;
     KubernetesClient admin = op.client;
-    PostgresCluster cluster = op.cluster(NAME);
     op.close();
     op = null;
+    // Read once the operator has stopped: it writes the status until then.
+    PostgresCluster cluster = admin.resources(PostgresCluster.class).inNamespace(namespace).withName(NAME).get();
     pods.hold(0);
     PostgresClusterStatus decided = cluster.getStatus();
     decided.setTargetPrimary("shop-1");
@@ -229,9 +230,10 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     // The last leader decided on shop-1 and died; then shop-1's node went too.
     String namespace = op.namespace;
     KubernetesClient admin = op.client;
-    PostgresCluster cluster = op.cluster(NAME);
     op.close();
     op = null;
+    // Read once the operator has stopped: it writes the status until then.
+    PostgresCluster cluster = admin.resources(PostgresCluster.class).inNamespace(namespace).withName(NAME).get();
     pods.hold(0);
     pods.hold(1);
     PostgresClusterStatus decided = cluster.getStatus();
@@ -265,9 +267,10 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     // state; every instance restarts with instance 0 (a standby now) named by default.
     String namespace = op.namespace;
     KubernetesClient admin = op.client;
-    PostgresCluster cluster = op.cluster(NAME);
     op.close();
     op = null;
+    // Read once the operator has stopped: it writes the status until then.
+    PostgresCluster cluster = admin.resources(PostgresCluster.class).inNamespace(namespace).withName(NAME).get();
     cluster.setStatus(new PostgresClusterStatus());
     admin.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).updateStatus();
     admin.configMaps().inNamespace(namespace).withName(NAME + "-state").delete();
