@@ -64,6 +64,10 @@ final class Scripts {
       set -euo pipefail
 
       log() { echo "instance $POD_NAME: $*"; }
+      # As PID 1 of its container, bash would ignore SIGTERM and leave a pod that waits for a primary
+      # (clone, rejoin) to the grace period's SIGKILL: stop at the end of the current step instead.
+      # exec hands the signals to postgres, which handles them itself.
+      trap 'log "stopping: signalled while starting"; exit 143' TERM INT
       # This standby's replication slot on the primary: the pod name as a slot name may be written.
       slot="$(tr -- '-.' '__' <<< "$POD_NAME")"
       tls="$SOCKET_DIR/tls"

@@ -62,6 +62,8 @@ public final class PrimaryRoles {
 
   /** How soon a move under way looks again while it waits (an old primary stopping, a promotion). */
   static final Duration STEP_RETRY = Duration.ofMillis(500);
+  /** How soon a cluster not known to exist looks again while its containers run but no server answers. */
+  static final Duration INITIALISING_RECHECK = Duration.ofSeconds(5);
   /** How soon a refused switchover looks again when only time can fix it (a standby catching up). */
   static final Duration SWITCHOVER_RETRY = Duration.ofSeconds(5);
 
@@ -131,9 +133,12 @@ public final class PrimaryRoles {
   public Future<Outcome> reconcile(PostgresCluster cluster, StatefulSet statefulSet, boolean initialised,
       InstancePods pods, InstanceCredentials credentials, StatusWriter statusWriter, StateWriter stateWriter) {
     Pass pass = new Pass(cluster, statefulSet, pods, credentials, statusWriter, stateWriter);
-    int instances = pass.instances;
-    if (credentials == null || instances == 0) {
-      return Future.succeededFuture(pass.outcome(new Availability(false, "Pending", "no instance yet")));
+    Availability initialising = new Availability(false, "Initialising", "waiting for " + pass.record.current()
+        + " to initialise the database");
+    if (credentials == null || pass.instances == 0) {
+      // The same words as the passes that follow, so a new cluster's status settles at once.
+      return Future.succeededFuture(pass.outcome(initialised
+          ? new Availability(false, "Pending", "the operator cannot log in to the instances yet") : initialising));
     }
     if (pass.record.changing()) {
       return move(pass);
@@ -143,11 +148,17 @@ public final class PrimaryRoles {
     }
     // Not known to exist: a new cluster, or one re-created over the volumes of an earlier one (its
     // record lost with it), whose instances answer although none may be Ready.
-    return anyInstanceAnswers(pass).compose(exists -> exists ? steady(pass)
-        : labelRoles(pass).map(v -> pass.outcome(pass.pods.serving(pass.record.current())
-            ? new Availability(true, "Serving", pass.record.current() + " accepts writes")
-            : new Availability(false, "Initialising", "waiting for " + pass.record.current()
-                + " to initialise the database"))));
+    return anyInstanceAnswers(pass).compose(exists -> {
+      if (exists) {
+        return steady(pass);
+      }
+      if (pass.pods.all().stream().anyMatch(InstancePods::running)) {
+        // Containers run but no server answers yet: nothing else may wake this cluster up.
+        pass.requeue(INITIALISING_RECHECK);
+      }
+      return labelRoles(pass).map(v -> pass.outcome(pass.pods.serving(pass.record.current())
+          ? new Availability(true, "Serving", pass.record.current() + " accepts writes") : initialising));
+    });
   }
 
   private Future<Outcome> steady(Pass pass) {
