@@ -131,6 +131,34 @@ class ClusterStatusTest {
     assertThat(status.getSecretName()).isNull();
   }
 
+  @Test
+  void theRecordIsKeptAndTheSwitchoverConditionExistsOnlyWhileARequestIsRefused() {
+    PostgresCluster cluster = Clusters.full("orders");
+    PostgresClusterStatus first = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, true,
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(outcome(cluster, "no such instance")), T0);
+    assertThat(first.getCurrentPrimary()).isEqualTo("orders-0");
+    assertThat(first.getTargetPrimary()).isEqualTo("orders-0");
+    assertThat(first.getPrimaryEpoch()).isEqualTo(1L);
+    assertThat(condition(first, Conditions.PRIMARY_AVAILABLE).getStatus()).isEqualTo(Conditions.TRUE);
+    assertThat(condition(first, Conditions.SWITCHOVER).getMessage()).isEqualTo("no such instance");
+
+    cluster.setStatus(first);
+    PostgresClusterStatus again = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, true,
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(outcome(cluster, "no such instance")), T1);
+    assertThat(again).as("an unchanged truth computes an equal status").isEqualTo(first);
+
+    PostgresClusterStatus withdrawn = ClusterStatus.reconciled(cluster, statefulSet(cluster, 3), true, true,
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(outcome(cluster, null)), T1);
+    assertThat(withdrawn.getConditions()).extracting(Condition::getType).doesNotContain(Conditions.SWITCHOVER);
+  }
+
+  private static io.pgoperator.app.postgres.primary.PrimaryRoles.Outcome outcome(PostgresCluster cluster, String refusal) {
+    return new io.pgoperator.app.postgres.primary.PrimaryRoles.Outcome(cluster,
+        io.pgoperator.app.postgres.primary.PrimaryRecord.of(cluster),
+        new io.pgoperator.app.postgres.primary.PrimaryRoles.Availability(true, "Serving", "orders-0 accepts writes"),
+        java.util.Optional.ofNullable(refusal), java.util.Optional.empty());
+  }
+
   private static StatefulSet statefulSet(PostgresCluster cluster, int ready) {
     StatefulSet statefulSet = DesiredChildren.of(cluster, Observed.nothing()).statefulSet();
     statefulSet.setStatus(new StatefulSetStatusBuilder().withReplicas(statefulSet.getSpec().getReplicas())
