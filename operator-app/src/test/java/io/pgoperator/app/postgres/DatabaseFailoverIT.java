@@ -92,8 +92,7 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     assertThat(op.pod(promoted).getMetadata().getLabels()).containsEntry(ChildMeta.ROLE_LABEL, ChildMeta.ROLE_PRIMARY);
     assertThat(op.pod("shop-0").getMetadata().getLabels()).doesNotContainKey(ChildMeta.ROLE_LABEL);
 
-    Await.until("a write through -rw reaches the new primary", START,
-        () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+    awaitWrite(app, "INSERT INTO orders VALUES (2)", "a write through -rw reaches the new primary");
     assertThat(app.value("SELECT string_agg(id::text, ',' ORDER BY id) FROM orders")).isEqualTo("1,2");
     assertThat(pods.pods().superuser(ordinal(promoted)).value("SELECT pg_is_in_recovery()")).isEqualTo("f");
     op.await("the new timeline in the status", () -> op.cluster(NAME), c -> Integer.valueOf(2).equals(c.getStatus().getTimeline()));
@@ -197,26 +196,12 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     awaitEverywhere("the first row", "SELECT count(*) FROM orders", "1", 1, 2);
 
     // The leading operator decides a failover to shop-1 and dies before acting on it.
-    String namespace = op.namespace;
-    KubernetesClient admin = op.client;
-    op.close();
-    op = null;
-    // Read once the operator has stopped: it writes the status until then.
-    PostgresCluster cluster = admin.resources(PostgresCluster.class).inNamespace(namespace).withName(NAME).get();
-    pods.hold(0);
-    PostgresClusterStatus decided = cluster.getStatus();
-    decided.setTargetPrimary("shop-1");
-    decided.setPrimaryEpoch(decided.getPrimaryEpoch() + 1);
-    decided.setLastPrimaryChange(new PrimaryChange(PrimaryChange.FAILOVER, "shop-0", "shop-1", decided.getPrimaryEpoch(),
-        Instant.now().toString(), null));
-    admin.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).updateStatus();
-
-    op = OperatorHarness.startIn(namespace, Duration.ZERO, addresses());
+    nextOperatorAfter(() -> pods.hold(0), DatabaseFailoverIT::failoverToShop1Decided);
     PostgresCluster done = op.await("the recorded failover completed", () -> op.cluster(NAME),
         c -> "shop-1".equals(c.getStatus().getCurrentPrimary()));
     assertThat(done.getStatus().getPrimaryEpoch()).isEqualTo(2L);
     assertThat(op.configMap("shop-state").getData()).containsEntry("primary", "shop-1").containsEntry("epoch", "2");
-    Await.until("a write through -rw reaches shop-1", START, () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+    awaitWrite(app, "INSERT INTO orders VALUES (2)", "a write through -rw reaches shop-1");
     awaitEverywhere("both rows", "SELECT count(*) FROM orders", "2", 1);
   }
 
@@ -228,27 +213,15 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     awaitEverywhere("the first row", "SELECT count(*) FROM orders", "1", 1, 2);
 
     // The last leader decided on shop-1 and died; then shop-1's node went too.
-    String namespace = op.namespace;
-    KubernetesClient admin = op.client;
-    op.close();
-    op = null;
-    // Read once the operator has stopped: it writes the status until then.
-    PostgresCluster cluster = admin.resources(PostgresCluster.class).inNamespace(namespace).withName(NAME).get();
-    pods.hold(0);
-    pods.hold(1);
-    PostgresClusterStatus decided = cluster.getStatus();
-    decided.setTargetPrimary("shop-1");
-    decided.setPrimaryEpoch(2L);
-    decided.setLastPrimaryChange(new PrimaryChange(PrimaryChange.FAILOVER, "shop-0", "shop-1", 2L,
-        Instant.now().toString(), null));
-    admin.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).updateStatus();
-
-    op = OperatorHarness.startIn(namespace, Duration.ZERO, addresses());
+    nextOperatorAfter(() -> {
+      pods.hold(0);
+      pods.hold(1);
+    }, DatabaseFailoverIT::failoverToShop1Decided);
     PostgresCluster done = op.await("shop-2 promoted instead", () -> op.cluster(NAME),
         c -> "shop-2".equals(c.getStatus().getCurrentPrimary()));
     assertThat(done.getStatus().getPrimaryEpoch()).as("a new decision, a new epoch").isEqualTo(3L);
     assertThat(done.getStatus().getLastPrimaryChange().getFrom()).isEqualTo("shop-0");
-    Await.until("a write through -rw reaches shop-2", START, () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+    awaitWrite(app, "INSERT INTO orders VALUES (2)", "a write through -rw reaches shop-2");
   }
 
   @Test
@@ -256,35 +229,31 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     InstanceKubelet pods = runningCluster();
     Psql app = application();
     app.value("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders VALUES (1)");
+    // Replication is asynchronous: a failover keeps only what reached a standby.
+    awaitEverywhere("the first row", "SELECT count(*) FROM orders", "1", 1, 2);
     pods.hold(0);
     op.await("a standby promoted", () -> op.cluster(NAME), c -> !"shop-0".equals(c.getStatus().getCurrentPrimary())
         && c.getStatus().getCurrentPrimary().equals(c.getStatus().getTargetPrimary()));
     pods.release(0);
-    Await.until("a write through -rw", START, () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+    awaitWrite(app, "INSERT INTO orders VALUES (2)", "a write through -rw");
     awaitEverywhere("both rows", "SELECT count(*) FROM orders", "2", 0, 1, 2);
 
     // As after the PostgresCluster was deleted and created again over its volumes: no record, no
     // state; every instance restarts with instance 0 (a standby now) named by default.
-    String namespace = op.namespace;
     KubernetesClient admin = op.client;
-    op.close();
-    op = null;
-    // Read once the operator has stopped: it writes the status until then.
-    PostgresCluster cluster = admin.resources(PostgresCluster.class).inNamespace(namespace).withName(NAME).get();
-    cluster.setStatus(new PostgresClusterStatus());
-    admin.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).updateStatus();
-    admin.configMaps().inNamespace(namespace).withName(NAME + "-state").delete();
-    for (int ordinal = 0; ordinal < 3; ordinal++) {
-      pods.crash(ordinal);
-    }
-
-    op = OperatorHarness.startIn(namespace, Duration.ZERO, addresses());
+    String namespace = op.namespace;
+    nextOperatorAfter(() -> {
+      admin.configMaps().inNamespace(namespace).withName(NAME + "-state").delete();
+      for (int ordinal = 0; ordinal < 3; ordinal++) {
+        pods.crash(ordinal);
+      }
+    }, lost -> new PostgresClusterStatus());
     PostgresCluster recovered = op.await("a primary recorded and serving", () -> op.cluster(NAME),
         c -> c.getStatus() != null && c.getStatus().getCurrentPrimary() != null
             && c.getStatus().getCurrentPrimary().equals(c.getStatus().getTargetPrimary())
             && c.getStatus().getPrimaryEpoch() != null && c.getStatus().getPrimaryEpoch() >= 2L);
     assertThat(recovered.getStatus().getLastPrimaryChange().getReason()).isEqualTo(PrimaryChange.FAILOVER);
-    Await.until("writes through -rw again", START, () -> app.run("INSERT INTO orders VALUES (3)").succeeded());
+    awaitWrite(app, "INSERT INTO orders VALUES (3)", "writes through -rw again");
     assertThat(app.value("SELECT string_agg(id::text, ',' ORDER BY id) FROM orders")).isEqualTo("1,2,3");
   }
 
@@ -296,10 +265,20 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     String uid = op.pod("shop-0").getMetadata().getUid();
 
     // As if the record were lost and made anew wrongly: it names a standby.
-    op.client.resources(PostgresCluster.class).inNamespace(op.namespace).withName(NAME).editStatus(c -> {
-      c.getStatus().setCurrentPrimary("shop-1");
-      c.getStatus().setTargetPrimary("shop-1");
-      return c;
+    Await.until("the record rewritten", () -> {
+      try {
+        op.client.resources(PostgresCluster.class).inNamespace(op.namespace).withName(NAME).editStatus(c -> {
+          c.getStatus().setCurrentPrimary("shop-1");
+          c.getStatus().setTargetPrimary("shop-1");
+          return c;
+        });
+        return true;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        return false; // the operator wrote the status meanwhile
+      }
     });
     PostgresCluster corrected = op.await("the running primary recorded", () -> op.cluster(NAME),
         c -> "shop-0".equals(c.getStatus().getCurrentPrimary()) && c.getStatus().getPrimaryEpoch() == 2L);
@@ -307,7 +286,7 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
     op.await("a Warning event", () -> op.events(NAME, "Warning", PrimaryRoles.REASON_ADOPTED), e -> !e.isEmpty());
     assertThat(op.pod("shop-0").getMetadata().getUid()).as("the primary's pod was not deleted").isEqualTo(uid);
     assertThat(pods.pods().superuser(1).value("SELECT pg_is_in_recovery()")).as("nothing promoted").isEqualTo("t");
-    Await.until("writes through -rw", START, () -> app.run("INSERT INTO orders VALUES (2)").succeeded());
+    awaitWrite(app, "INSERT INTO orders VALUES (2)", "writes through -rw");
   }
 
   @Test
@@ -359,6 +338,47 @@ class DatabaseFailoverIT extends OperatorOnEnvtest {
         c -> c.getStatus() != null && Integer.valueOf(3).equals(c.getStatus().getInSyncInstances()));
     assertThat(op.pod("shop-0").getMetadata().getLabels()).containsEntry(ChildMeta.ROLE_LABEL, ChildMeta.ROLE_PRIMARY);
     return pods;
+  }
+
+  /**
+   * Stops this operator, then (with nothing reconciling) applies {@code meanwhile} and rewrites the
+   * cluster's status with {@code record}, as a previous leader or a lost record would have left it,
+   * and starts the next operator on the same namespace.
+   */
+  private void nextOperatorAfter(Runnable meanwhile, java.util.function.UnaryOperator<PostgresClusterStatus> record)
+      throws Exception {
+    String namespace = op.namespace;
+    KubernetesClient admin = op.client;
+    op.close();
+    op = null;
+    meanwhile.run();
+    // Read once the operator has stopped: it writes the status until then.
+    PostgresCluster cluster = admin.resources(PostgresCluster.class).inNamespace(namespace).withName(NAME).get();
+    cluster.setStatus(record.apply(cluster.getStatus()));
+    admin.resources(PostgresCluster.class).inNamespace(namespace).resource(cluster).updateStatus();
+    op = OperatorHarness.startIn(namespace, Duration.ZERO, addresses());
+  }
+
+  /** A failover from shop-0 to shop-1 decided (epoch 2) and not acted on. */
+  private static PostgresClusterStatus failoverToShop1Decided(PostgresClusterStatus status) {
+    status.setTargetPrimary("shop-1");
+    status.setPrimaryEpoch(2L);
+    status.setLastPrimaryChange(new PrimaryChange(PrimaryChange.FAILOVER, "shop-0", "shop-1", 2L,
+        Instant.now().toString(), null));
+    return status;
+  }
+
+  /** Retries {@code sql} through -rw until it succeeds; a timeout says what psql said last. */
+  private static void awaitWrite(Psql app, String sql, String what) {
+    AtomicReference<Psql.Result> last = new AtomicReference<>();
+    try {
+      Await.until(what, START, () -> {
+        last.set(app.run(sql));
+        return last.get().succeeded();
+      });
+    } catch (AssertionError timedOut) {
+      throw new AssertionError(timedOut.getMessage() + "; psql said last: " + last.get(), timedOut);
+    }
   }
 
   private InstanceAddresses addresses() {
