@@ -290,7 +290,7 @@ public final class PrimaryRoles {
         .compose(primary -> instances.state(pass.cluster, target, pass.credentials)
             .map(standby -> {
               long lag = primary.walPosition() - standby.walPosition();
-              long allowed = Lag.maxStandbyLagBytes(pass.cluster);
+              long allowed = FailoverSettings.maxStandbyLagBytes(pass.cluster);
               if (!standby.inRecovery()) {
                 return target + " is not in recovery";
               }
@@ -364,18 +364,18 @@ public final class PrimaryRoles {
       return Future.succeededFuture(pass.outcome(new Availability(false, "PrimaryNotReady",
           lost + "; failover is disabled (spec.failover.enabled)")));
     }
-    Duration remaining = Lag.failoverDelay(pass.cluster).minus(Duration.between(since, now));
+    Duration remaining = FailoverSettings.failoverDelay(pass.cluster).minus(Duration.between(since, now));
     if (remaining.compareTo(Duration.ZERO) > 0) {
       pass.requeue(remaining);
       return Future.succeededFuture(pass.outcome(new Availability(false, "PrimaryNotReady",
-          lost + "; failing over at " + timestamp(since.plus(Lag.failoverDelay(pass.cluster))) + " unless it returns")));
+          lost + "; failing over at " + timestamp(since.plus(FailoverSettings.failoverDelay(pass.cluster))) + " unless it returns")));
     }
     return instances.state(pass.cluster, current, pass.credentials)
         .map(Candidates.Answer::of)
         .otherwise(error -> Candidates.Answer.failed(error.getMessage()))
         .compose(own -> {
           if (own.state() != null && !own.state().inRecovery()) {
-            pass.requeue(Lag.failoverDelay(pass.cluster));
+            pass.requeue(FailoverSettings.failoverDelay(pass.cluster));
             return Future.succeededFuture(pass.outcome(new Availability(false, "PrimaryNotReady",
                 lost + ", but it answers the operator as a primary: no failover while it does")));
           }
@@ -410,10 +410,10 @@ public final class PrimaryRoles {
   private Future<Outcome> chooseAndMove(Pass pass, String lost, Map<String, Candidates.Answer> answers) {
     String systemIdentifier = pass.cluster.getStatus() == null ? null : pass.cluster.getStatus().getSystemIdentifier();
     Candidates.Choice choice = Candidates.choose(pass.cluster.getMetadata().getName(), answers, systemIdentifier,
-        primaryPositions.getOrDefault(key(pass.cluster), 0L), Lag.failoverMaximumLagBytes(pass.cluster));
+        primaryPositions.getOrDefault(key(pass.cluster), 0L), FailoverSettings.failoverMaximumLagBytes(pass.cluster));
     if (choice instanceof Candidates.NoCandidate none) {
       metrics.blocked();
-      pass.requeue(Lag.failoverDelay(pass.cluster));
+      pass.requeue(FailoverSettings.failoverDelay(pass.cluster));
       String message = lost + "; no failover: " + none.why();
       return events.warning(pass.cluster, REASON_FAILOVER_BLOCKED, message)
           .map(v -> pass.outcome(new Availability(false, REASON_FAILOVER_BLOCKED, message)));
@@ -546,7 +546,7 @@ public final class PrimaryRoles {
     log.warn("PostgresCluster {}: {}", key(pass.cluster), message);
     Instant now = clock.wallTime();
     Instant since = targetLostSince.computeIfAbsent(key(pass.cluster), k -> now);
-    Duration delay = Lag.failoverDelay(pass.cluster);
+    Duration delay = FailoverSettings.failoverDelay(pass.cluster);
     if (!PrimaryChange.FAILOVER.equals(reason) || Duration.between(since, now).compareTo(delay) < 0) {
       pass.requeue(STEP_RETRY);
       return Future.succeededFuture(pass.outcome(new Availability(false, reason, message + "; retrying")));

@@ -8,9 +8,9 @@ import io.pgoperator.app.postgres.children.PostgresStatefulSet;
 import java.time.Duration;
 
 /** The failover settings of a cluster's spec, with their defaults (the CRD's patterns admit only valid values). */
-final class Lag {
+final class FailoverSettings {
 
-  private Lag() {
+  private FailoverSettings() {
   }
 
   static long maxStandbyLagBytes(PostgresCluster cluster) {
