@@ -68,6 +68,30 @@ public class PostgresClusterStatus {
   @JsonPropertyDescription("Standard conditions: Ready, Reconciled.")
   private List<Condition> conditions;
 
+  public PostgresClusterStatus() {
+  }
+
+  /** A copy to change (lists copied; their elements shared): keep in step with the fields. */
+  public PostgresClusterStatus(PostgresClusterStatus other) {
+    observedGeneration = other.observedGeneration;
+    phase = other.phase;
+    instances = other.instances;
+    readyInstances = other.readyInstances;
+    inSyncInstances = other.inSyncInstances;
+    currentPrimary = other.currentPrimary;
+    targetPrimary = other.targetPrimary;
+    primaryEpoch = other.primaryEpoch;
+    timeline = other.timeline;
+    lastPrimaryChange = other.lastPrimaryChange;
+    systemIdentifier = other.systemIdentifier;
+    setMembers(other.members);
+    primaryService = other.primaryService;
+    replicaService = other.replicaService;
+    secretName = other.secretName;
+    initialised = other.initialised;
+    conditions = other.conditions == null ? null : new ArrayList<>(other.conditions);
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }

@@ -649,28 +649,7 @@ public final class PrimaryRoles {
   }
 
   static PostgresClusterStatus copy(PostgresClusterStatus status) {
-    PostgresClusterStatus copy = new PostgresClusterStatus();
-    if (status == null) {
-      return copy;
-    }
-    copy.setObservedGeneration(status.getObservedGeneration());
-    copy.setPhase(status.getPhase());
-    copy.setInstances(status.getInstances());
-    copy.setReadyInstances(status.getReadyInstances());
-    copy.setInSyncInstances(status.getInSyncInstances());
-    copy.setCurrentPrimary(status.getCurrentPrimary());
-    copy.setTargetPrimary(status.getTargetPrimary());
-    copy.setPrimaryEpoch(status.getPrimaryEpoch());
-    copy.setTimeline(status.getTimeline());
-    copy.setLastPrimaryChange(status.getLastPrimaryChange());
-    copy.setSystemIdentifier(status.getSystemIdentifier());
-    copy.setMembers(status.getMembers());
-    copy.setPrimaryService(status.getPrimaryService());
-    copy.setReplicaService(status.getReplicaService());
-    copy.setSecretName(status.getSecretName());
-    copy.setInitialised(status.getInitialised());
-    copy.setConditions(status.getConditions());
-    return copy;
+    return status == null ? new PostgresClusterStatus() : new PostgresClusterStatus(status);
   }
 
   private static String key(PostgresCluster cluster) {
