@@ -3,6 +3,7 @@ package io.pgoperator.app;
 import io.pgoperator.app.cli.OperatorOptions;
 import io.pgoperator.runtime.RuntimeOptions;
 import io.pgoperator.runtime.leader.LeaderElectionConfig;
+import io.pgoperator.runtime.shard.ShardingConfig;
 import java.util.Optional;
 
 /** Maps the command line onto the runtime's settings. */
@@ -19,9 +20,19 @@ final class RuntimeSettings {
         options.maxConcurrentReconciles(),
         options.syncPeriod(),
         options.gracefulShutdownTimeout(),
-        options.cacheSyncTimeout());
+        options.cacheSyncTimeout(),
+        sharding(options));
   }
 
+  static Optional<ShardingConfig> sharding(OperatorOptions options) {
+    if (!options.sharded()) {
+      return Optional.empty();
+    }
+    return leaderElection(options)
+        .map(lease -> new ShardingConfig(lease, options.shards(), options.shardDrainTimeout()));
+  }
+
+  /** The single Lease's election; with --shards, the member Leases' settings. */
   static Optional<LeaderElectionConfig> leaderElection(OperatorOptions options) {
     if (!options.leaderElect()) {
       return Optional.empty();

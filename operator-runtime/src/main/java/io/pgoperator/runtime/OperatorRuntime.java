@@ -14,6 +14,10 @@ import io.pgoperator.runtime.leader.LeaderElectionConfig;
 import io.pgoperator.runtime.leader.LeaseElector;
 import io.pgoperator.runtime.leader.Leadership;
 import io.pgoperator.runtime.metrics.MetricsSetup;
+import io.pgoperator.runtime.ownership.Ownership;
+import io.pgoperator.runtime.ownership.SingleLeader;
+import io.pgoperator.runtime.shard.ShardedOwnership;
+import io.pgoperator.runtime.shard.ShardingConfig;
 import io.pgoperator.runtime.time.Clock;
 import io.pgoperator.runtime.time.VertxClock;
 import io.vertx.core.Future;
@@ -33,10 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start: metrics registry (before Vert.x, which picks its metrics backend at creation) →
  * Vert.x → probe and metrics servers → Kubernetes clients → controllers (their informers run on
- * every replica) → leader election, once every cache has synced. Stop: controllers stop taking
- * keys and drain in-flight reconciles → the lease is released (left to expire if a reconcile is
- * still running) → informers stop → clients, servers, Vert.x close. The whole stop is bounded by
- * {@link RuntimeOptions#gracefulShutdownTimeout()}.
+ * every replica) → leader election (or, sharded, joining the ring), once every cache has synced.
+ * Stop: controllers stop taking keys and drain in-flight reconciles → the lease is released, or
+ * every slot handed off (left to expire if a reconcile is still running) → informers stop →
+ * clients, servers, Vert.x close. The whole stop is bounded by {@link
+ * RuntimeOptions#gracefulShutdownTimeout()}.
  */
 public final class OperatorRuntime {
 
@@ -58,6 +63,7 @@ public final class OperatorRuntime {
   private KubernetesClient leaseClient;
   private KubeCalls calls;
   private Leadership leadership;
+  private Ownership ownership;
   private volatile String electorDeployment;
   private volatile boolean stopping;
   private volatile boolean cacheSyncTimedOut;
@@ -106,6 +112,9 @@ public final class OperatorRuntime {
     return servers.compose(v -> {
       client = KubeClients.create(vertx, kubeConfig);
       Clock clock = new VertxClock(vertx);
+      if (options.sharding().isPresent()) {
+        return startSharded(kubeConfig, setup, clock, options.sharding().get());
+      }
       LeaseElector elector = options.leaderElection()
           .map(config -> {
             leaseClient = KubeClients.createForLease(vertx, kubeConfig, config.leaseRequestTimeout());
@@ -120,21 +129,13 @@ public final class OperatorRuntime {
         leadership = elector;
         healthz.add("leader-election", elector::livenessCheck);
       }
+      ownership = new SingleLeader(leadership);
       Duration writeTimeout = options.leaderElection().map(LeaderElectionConfig::writeTimeout)
           .orElse(LeaderElectionConfig.MAX_WRITE_TIMEOUT);
-      calls = new KubeCalls(vertx, client, kubeConfig, writeTimeout, leadership,
-          Math.max(4, 2 * options.maxConcurrentReconciles()));
-      RuntimeContext context = new RuntimeContext(vertx, client, calls, leadership, metrics.registry(), options);
-      controllers.addAll(setup.controllers(context));
-      Future<Void> started = Future.succeededFuture();
-      for (ControllerVerticle controller : controllers) {
-        controller.sources().forEach(source -> readyz.add("informer-" + source.name().replace('.', '-'),
-            HealthCheck.of(source::hasSynced, "informer for " + source.name() + " has not synced yet")));
-        started = started.compose(ignored -> deploy(controller));
-      }
+      Future<Void> started = startControllers(kubeConfig, setup, writeTimeout);
       if (elector != null) {
         started = started.map(ignored -> {
-          competeOnceSynced(elector);
+          competeOnceSynced(elector, "competing for leadership");
           return null;
         });
       }
@@ -143,12 +144,44 @@ public final class OperatorRuntime {
   }
 
   /**
-   * Leader election starts only once every controller's caches have synced: a leader with
-   * unsynced caches would hold the Lease and reconcile nothing (or act on a partial view). If they
-   * have not synced within {@link RuntimeOptions#cacheSyncTimeout()}, this replica never competes
-   * and {@code /healthz} fails, so the kubelet restarts it; the log says which informers.
+   * Sharded: every replica joins the ring once its caches have synced and owns a share of the
+   * slots; the ring's Leases live where the leader's Lease would, under its name.
    */
-  private void competeOnceSynced(LeaseElector elector) {
+  private Future<Void> startSharded(Config kubeConfig, ControllerSetup setup, Clock clock, ShardingConfig config) {
+    leaseClient = KubeClients.createForLease(vertx, kubeConfig, config.lease().leaseRequestTimeout());
+    ShardedOwnership ring = ShardedOwnership.create(config, client, leaseClient, clock, metrics.registry());
+    ownership = ring;
+    healthz.add("sharding", ring::livenessCheck);
+    log.info("sharded: {} slots in ring {}/{}; this replica owns a share of them", config.slots(),
+        config.namespace(), config.ring());
+    return startControllers(kubeConfig, setup, config.lease().writeTimeout()).map(ignored -> {
+      competeOnceSynced(ring, "joining the ring");
+      return null;
+    });
+  }
+
+  private Future<Void> startControllers(Config kubeConfig, ControllerSetup setup, Duration writeTimeout) {
+    calls = new KubeCalls(vertx, client, kubeConfig, writeTimeout, ownership,
+        Math.max(4, 2 * options.maxConcurrentReconciles()));
+    RuntimeContext context = new RuntimeContext(vertx, client, calls, ownership, metrics.registry(), options);
+    controllers.addAll(setup.controllers(context));
+    Future<Void> started = Future.succeededFuture();
+    for (ControllerVerticle controller : controllers) {
+      controller.sources().forEach(source -> readyz.add("informer-" + source.name().replace('.', '-'),
+          HealthCheck.of(source::hasSynced, "informer for " + source.name() + " has not synced yet")));
+      started = started.compose(ignored -> deploy(controller));
+    }
+    return started;
+  }
+
+  /**
+   * Leader election (or joining the ring) starts only once every controller's caches have synced:
+   * a leader with unsynced caches would hold the Lease and reconcile nothing (or act on a partial
+   * view). If they have not synced within {@link RuntimeOptions#cacheSyncTimeout()}, this replica
+   * never competes and {@code /healthz} fails, so the kubelet restarts it; the log says which
+   * informers.
+   */
+  private void competeOnceSynced(io.vertx.core.Deployable elector, String what) {
     long startedNanos = System.nanoTime();
     long deadline = startedNanos + options.cacheSyncTimeout().toNanos();
     healthz.add("cache-sync", HealthCheck.of(() -> !cacheSyncTimedOut,
@@ -162,7 +195,7 @@ public final class OperatorRuntime {
           .filter(source -> !source.hasSynced()).map(source -> source.name()).toList();
       if (unsynced.isEmpty()) {
         vertx.cancelTimer(id);
-        log.info("caches synced in {} ms: competing for leadership", (System.nanoTime() - startedNanos) / 1_000_000);
+        log.info("caches synced in {} ms: {}", (System.nanoTime() - startedNanos) / 1_000_000, what);
         warmWritePath();
         vertx.deployVerticle(elector).onSuccess(deployment -> {
           if (stopping) {
@@ -206,7 +239,7 @@ public final class OperatorRuntime {
     vertx.setPeriodic(KEEP_WARM_PERIOD.toMillis(), id -> {
       if (stopping) {
         vertx.cancelTimer(id);
-      } else if (!leadership.isLeader()) {
+      } else if (!ownership.ownsAny()) {
         keepWarm();
       }
     });
@@ -227,8 +260,14 @@ public final class OperatorRuntime {
     return client;
   }
 
+  /** The leader election; null when sharded (see {@link #ownership()}). */
   public Leadership leadership() {
     return leadership;
+  }
+
+  /** Which keys this replica reconciles now. */
+  public Ownership ownership() {
+    return ownership;
   }
 
   public int probePort() {
@@ -273,13 +312,15 @@ public final class OperatorRuntime {
     return drained
         .compose(allDrained -> {
           // A reconcile still running may still write (until its term ends): releasing now would let a
-          // standby lead while it does. Leave the Lease to expire instead.
-          boolean releasing = release && allDrained;
+          // standby lead while it does. Leave the Lease (or the slots) to expire instead.
+          // Sharded, --leader-elect-release-on-cancel=false leaves the slots to expire too.
+          boolean releasing = release && allDrained
+              && options.sharding().map(config -> config.lease().releaseOnCancel()).orElse(true);
           if (release && !allDrained) {
             log.warn("reconciles still running after the drain: leaving the Lease to expire instead of releasing it");
           }
-          return step(releasing ? "release leadership" : "abandon leadership", leadership == null
-              ? Future.succeededFuture() : releasing ? leadership.release() : leadership.abandon());
+          return step(releasing ? "release leadership" : "abandon leadership", ownership == null
+              ? Future.succeededFuture() : releasing ? ownership.release() : ownership.abandon());
         })
         .compose(v -> step("stop leader election",
             electorDeployment == null ? Future.succeededFuture() : vertx.undeploy(electorDeployment)))

@@ -27,6 +27,11 @@ enum Flag {
       "How long the leader keeps trying to renew before it gives up leadership."),
   RETRY_PERIOD(Kind.VALUE, "<duration>", "2s",
       "How often candidates try to acquire or renew the Lease."),
+  SHARDS(Kind.VALUE, "<n>", "0 (off)",
+      "Split the PostgresClusters into n slots (1-256) shared by every replica, each slot owned"
+          + " through a Lease of its own; implies leader election. 0 keeps one leader for all."),
+  SHARD_DRAIN_TIMEOUT(Kind.VALUE, "<duration>", "10s",
+      "With --shards: how long handing a slot to another replica waits for its reconciles."),
   HEALTH_PROBE_BIND_ADDRESS(Kind.VALUE, "<host:port>", ":8081",
       "Address of the /healthz and /readyz endpoints."),
   METRICS_BIND_ADDRESS(Kind.VALUE, "<host:port>", ":8080",

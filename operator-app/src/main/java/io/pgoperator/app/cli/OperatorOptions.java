@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param logFormat {@code text} or {@code json}
  * @param logLevel {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace}
  * @param identity empty means the leader elector computes one
+ * @param shards 0: one leader reconciles everything; otherwise the number of slots the replicas
+ *     share (leader election is then implied)
+ * @param shardDrainTimeout with shards: how long a handoff waits for the slot's reconciles
  */
 public record OperatorOptions(
     boolean leaderElect,
@@ -43,10 +46,16 @@ public record OperatorOptions(
     String logFormat,
     String logLevel,
     boolean embedded,
-    Optional<String> identity) {
+    Optional<String> identity,
+    int shards,
+    Duration shardDrainTimeout) {
 
   public static final String DEFAULT_LEADER_ELECTION_ID = "pg-operator.postgres.example.com";
   public static final String METRICS_DISABLED = "0";
+  /** The most slots {@code --shards} may ask for. */
+  public static final int MAX_SHARDS = 256;
+  /** The ring's name is a label value. */
+  public static final int MAX_SHARDED_ID = 63;
   /** Operator replicas that {@code --embedded} runs in one process, each on ports 10 × its index up. */
   public static final int EMBEDDED_REPLICAS = 3;
 
@@ -66,6 +75,11 @@ public record OperatorOptions(
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(shardDrainTimeout, "shardDrainTimeout");
+  }
+
+  public boolean sharded() {
+    return shards > 0;
   }
 
   /**
@@ -123,6 +137,8 @@ public record OperatorOptions(
         "kubeconfig=" + (embedded ? "<embedded API server>" : kubeconfig.map(Path::toString).orElse("<default>")),
         "log-format=" + logFormat,
         "log-level=" + logLevel,
-        "embedded=" + embedded);
+        "embedded=" + embedded,
+        "shards=" + (sharded() ? shards : "0(off)"),
+        "shard-drain-timeout=" + GoDuration.format(shardDrainTimeout));
   }
 }

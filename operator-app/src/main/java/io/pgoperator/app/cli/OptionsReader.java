@@ -50,7 +50,7 @@ final class OptionsReader {
     boolean embedded = bool(Flag.EMBEDDED, false);
     if (embedded) {
       refuseWithEmbedded(Flag.KUBECONFIG, Flag.IDENTITY, Flag.LEADER_ELECT, Flag.LEADER_ELECTION_NAMESPACE,
-          Flag.EXIT_ON_LOST_LEADERSHIP);
+          Flag.EXIT_ON_LOST_LEADERSHIP, Flag.SHARDS, Flag.SHARD_DRAIN_TIMEOUT);
     }
     // Embedded mode's replicas always elect a leader, in the demo API server's default namespace.
     boolean leaderElect = embedded || bool(Flag.LEADER_ELECT, false);
@@ -76,12 +76,53 @@ final class OptionsReader {
     Optional<String> identity = Optional.ofNullable(given.apply(Flag.IDENTITY))
         .map(Raw::value)
         .filter(s -> !s.isBlank());
-    // Cross-flag rule last, so a single bad value is reported as such.
+    int shards = shards();
+    Duration shardDrainTimeout = positiveDuration(Flag.SHARD_DRAIN_TIMEOUT, Duration.ofSeconds(10));
+    // Cross-flag rules last, so a single bad value is reported as such.
     checkLeaseTiming(lease, renew, retry);
+    if (shards > 0) {
+      checkShardingFlags(leaderElectionId);
+      leaderElect = true;
+    }
     return new OperatorOptions(leaderElect, leaderElectionId, leaderElectionNamespace,
         releaseOnCancel, exitOnLostLeadership, lease, renew, retry, probeAddress,
         metricsAddress, maxConcurrentReconciles, watchNamespaces, syncPeriod, shutdownTimeout,
-        cacheSyncTimeout, kubeconfig, logFormat, logLevel, embedded, identity);
+        cacheSyncTimeout, kubeconfig, logFormat, logLevel, embedded, identity, shards, shardDrainTimeout);
+  }
+
+  private int shards() {
+    Raw raw = given.apply(Flag.SHARDS);
+    if (raw == null) {
+      return 0;
+    }
+    try {
+      int n = Integer.parseInt(raw.value());
+      if (n >= 0 && n <= OperatorOptions.MAX_SHARDS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, together with the range
+    }
+    throw invalid(raw, "want a whole number from 1 to " + OperatorOptions.MAX_SHARDS + ", or 0 for a single leader");
+  }
+
+  /** Sharding replaces the single Lease: the flags that tune only that one contradict it. */
+  private void checkShardingFlags(String leaderElectionId) {
+    Raw leaderElect = given.apply(Flag.LEADER_ELECT);
+    if (leaderElect != null && leaderElect.value().equalsIgnoreCase("false")) {
+      throw new UsageException(leaderElect.source() + "=false cannot be used with " + Flag.SHARDS.longName()
+          + ": the replicas share the slots through Leases");
+    }
+    Raw exit = given.apply(Flag.EXIT_ON_LOST_LEADERSHIP);
+    if (exit != null && exit.value().equalsIgnoreCase("true")) {
+      throw new UsageException(exit.source() + " cannot be used with " + Flag.SHARDS.longName()
+          + ": a replica that loses its membership gives up its slots and rejoins without restarting");
+    }
+    if (leaderElectionId.length() > OperatorOptions.MAX_SHARDED_ID) {
+      throw new UsageException(Flag.LEADER_ELECTION_ID.longName() + " must be at most "
+          + OperatorOptions.MAX_SHARDED_ID + " characters with " + Flag.SHARDS.longName()
+          + " (it names the ring in a label), got " + leaderElectionId.length());
+    }
   }
 
   /** Flags that embedded mode decides itself: setting one is a mistake, not something to ignore. */

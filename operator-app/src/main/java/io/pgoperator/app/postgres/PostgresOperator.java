@@ -50,7 +50,7 @@ public final class PostgresOperator {
     PostgresClusterReconciler reconciler = new PostgresClusterReconciler(cache, context.calls(), events, clock,
         instances, roles);
     return List.of(new ControllerVerticle(context.controllerOptions(CONTROLLER), clusters,
-        cache.ownedSources(), reconciler, context.leadership(), context.registry()));
+        cache.ownedSources(), reconciler, context.ownership(), context.registry()));
   }
 
   /**

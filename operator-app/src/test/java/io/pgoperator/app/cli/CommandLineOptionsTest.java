@@ -83,7 +83,7 @@ class CommandLineOptionsTest {
         Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofMillis(500),
         "127.0.0.1:9441", "[::1]:9090", 4, List.of("team-a", "team-b"),
         Duration.ofMinutes(10), Duration.ofSeconds(90), Duration.ofSeconds(45), Optional.of(kubeconfig), "json", "debug",
-        false, Optional.of("pod-0")));
+        false, Optional.of("pod-0"), 0, Duration.ofSeconds(10)));
     assertThat(o.healthProbeAddress()).isEqualTo(BindAddress.parse("127.0.0.1:9441"));
     assertThat(o.metricsAddress().host()).isEqualTo("::1");
     assertThat(o.metricsAddress().port()).isEqualTo(9090);
@@ -121,7 +121,7 @@ class CommandLineOptionsTest {
     assertThat(o).isEqualTo(new OperatorOptions(true, "env-lock", "env-ns", false, true,
         Duration.ofSeconds(40), Duration.ofSeconds(30), Duration.ofSeconds(5), ":18081", "0", 8,
         List.of("a", "b"), Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMinutes(2), Optional.empty(), "json",
-        "warn", false, Optional.of("env-identity")));
+        "warn", false, Optional.of("env-identity"), 0, Duration.ofSeconds(10)));
     assertThat(o.metricsEnabled()).isFalse();
     assertThat(o.metricsAddress().isDisabled()).isTrue();
   }

@@ -40,6 +40,17 @@ final class ControllerMetrics {
   private final Timer reconcileTime;
   private final AtomicInteger activeWorkers = new AtomicInteger();
 
+  /**
+   * {@code controller_sharding_owned_keys{controller}}: the cached primary objects whose slot this
+   * replica owns, for telling how evenly a sharded ring spreads the keys. Sharded mode only.
+   */
+  static void ownedKeys(MeterRegistry registry, String controller, java.util.function.Supplier<Number> count) {
+    Gauge.builder("controller_sharding_owned_keys", () -> count.get().doubleValue())
+        .description("Cached primary objects whose slot this replica owns")
+        .tag("controller", controller)
+        .register(registry);
+  }
+
   ControllerMetrics(MeterRegistry registry, String controller, int maxConcurrentReconciles) {
     // Every result label exists from the start at zero, as in controller-runtime.
     totals = new java.util.EnumMap<>(Outcome.class);

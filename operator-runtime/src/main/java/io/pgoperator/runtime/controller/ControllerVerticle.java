@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgoperator.runtime.kube.FencedWriteException;
 import io.pgoperator.runtime.leader.LeaderTerm;
 import io.pgoperator.runtime.leader.Leadership;
-import io.pgoperator.runtime.leader.LeadershipListener;
+import io.pgoperator.runtime.ownership.Ownership;
+import io.pgoperator.runtime.ownership.OwnershipListener;
+import io.pgoperator.runtime.ownership.SingleLeader;
 import io.pgoperator.runtime.queue.MicrometerWorkQueueMetrics;
 import io.pgoperator.runtime.queue.Priority;
 import io.pgoperator.runtime.queue.RateLimiters;
@@ -33,11 +35,13 @@ import org.slf4j.MDC;
 /**
  * One controller: its sources, its work queue and its workers, all confined to this verticle's
  * context. Sources run from start to stop on every replica, so a standby's caches are warm; but
- * only a leader queues work: a standby drops events (its cache has the state they carry), and at
- * takeover every cached key is queued behind live events. Workers take keys only while this
- * replica leads (under the current {@link LeaderTerm}) and every source has synced.
+ * only an owner queues work: events for keys whose slot this replica does not own are dropped
+ * (the cache has the state they carry), and when a slot is acquired every cached key of it is
+ * queued behind live events. Workers take a key only while this replica owns its slot (under that
+ * slot's {@link LeaderTerm}) and every source has synced. Without sharding there is one slot,
+ * owned by the leader.
  */
-public final class ControllerVerticle extends VerticleBase implements LeadershipListener {
+public final class ControllerVerticle extends VerticleBase implements OwnershipListener {
 
   private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
   private static final long SYNC_POLL_MILLIS = 50;
@@ -47,13 +51,17 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
   private final InformerSource<? extends HasMetadata> primary;
   private final List<InformerSource<? extends HasMetadata>> sources = new ArrayList<>();
   private final Reconciler reconciler;
-  private final Leadership leadership;
+  private final Ownership ownership;
   private final MeterRegistry registry;
   private Clock clock;
 
   private WorkQueue<Request> queue;
   private ControllerMetrics metrics;
-  private LeaderTerm term;
+  /** The term of each slot this replica owns, null for the others. */
+  private final LeaderTerm[] terms;
+  /** Reconciles running per slot, and who waits for a released slot's to finish. */
+  private final int[] activeBySlot;
+  private final List<List<Promise<Void>>> drainsBySlot = new ArrayList<>();
   private boolean synced;
   private boolean stopping;
   private int active;
@@ -65,13 +73,24 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
   public ControllerVerticle(ControllerOptions options, InformerSource<? extends HasMetadata> primary,
       List<InformerSource<? extends HasMetadata>> secondaries, Reconciler reconciler, Leadership leadership,
       MeterRegistry registry) {
+    this(options, primary, secondaries, reconciler, new SingleLeader(leadership), registry);
+  }
+
+  public ControllerVerticle(ControllerOptions options, InformerSource<? extends HasMetadata> primary,
+      List<InformerSource<? extends HasMetadata>> secondaries, Reconciler reconciler, Ownership ownership,
+      MeterRegistry registry) {
     this.options = options;
     this.primary = primary;
     this.sources.add(primary);
     this.sources.addAll(secondaries);
     this.reconciler = reconciler;
-    this.leadership = leadership;
+    this.ownership = ownership;
     this.registry = registry;
+    this.terms = new LeaderTerm[ownership.slots()];
+    this.activeBySlot = new int[ownership.slots()];
+    for (int slot = 0; slot < terms.length; slot++) {
+      drainsBySlot.add(new ArrayList<>());
+    }
   }
 
   public String name() {
@@ -101,7 +120,7 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     queue.onReady(this::pump);
     for (InformerSource<? extends HasMetadata> source : sources) {
       source.start(context, (key, live) -> {
-        if (term != null) {
+        if (owns(key)) {
           queue.add(key, live ? Priority.HIGH : Priority.LOW);
         }
       });
@@ -110,40 +129,75 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     if (!options.resyncPeriod().isZero()) {
       scheduleResync();
     }
-    leadership.addListener(this);
+    ownership.addListener(this);
+    if (terms.length > 1) {
+      ControllerMetrics.ownedKeys(registry, options.name(), () -> primary.cachedKeys().stream().filter(this::ownsNow).count());
+    }
     log.info("controller {} started: {} worker(s), watching {}", options.name(), options.maxConcurrentReconciles(),
         sources.stream().map(InformerSource::name).toList());
     return Future.succeededFuture();
   }
 
-  // Leadership callbacks arrive on the elector's context; state changes happen on ours.
+  // Ownership callbacks arrive on the owner's context; state changes happen on ours.
 
   @Override
-  public void startedLeading(LeaderTerm newTerm) {
+  public void acquired(int slot, LeaderTerm newTerm) {
     context.runOnContext(ignored -> {
       if (stopping) {
         return;
       }
-      term = newTerm;
-      // Warm takeover: every cached primary, behind live events, with no LIST request.
-      List<Request> keys = primary.cachedKeys();
-      keys.forEach(key -> queue.add(key, Priority.LOW));
-      log.info("controller {}: leading ({}), {} cached object(s) queued", options.name(), newTerm, keys.size());
+      terms[slot] = newTerm;
+      // Warm takeover: every cached primary of the slot, behind live events, with no LIST request.
+      int queued = 0;
+      for (Request key : primary.cachedKeys()) {
+        if (terms.length == 1 || ownership.slotOf(key) == slot) {
+          queue.add(key, Priority.LOW);
+          queued++;
+        }
+      }
+      if (terms.length == 1) {
+        log.info("controller {}: leading ({}), {} cached object(s) queued", options.name(), newTerm, queued);
+      } else {
+        log.info("controller {}: owning slot {} ({}), {} cached object(s) queued", options.name(), slot, newTerm,
+            queued);
+      }
       pump();
     });
   }
 
   @Override
-  public void stoppedLeading(LeaderTerm oldTerm) {
+  public Future<Void> released(int slot, LeaderTerm oldTerm) {
+    Promise<Void> drained = Promise.promise();
     context.runOnContext(ignored -> {
-      if (term == oldTerm) {
-        term = null;
-        // A standby keeps no backlog: whoever leads next queues every cached key.
-        queue.clear();
-        log.info("controller {}: stopped dispatching, {} ended; {} reconcile(s) in flight are fenced",
-            options.name(), oldTerm, active);
+      if (terms[slot] == oldTerm) {
+        terms[slot] = null;
+        if (terms.length == 1) {
+          // A standby keeps no backlog: whoever leads next queues every cached key.
+          queue.clear();
+          log.info("controller {}: stopped dispatching, {} ended; {} reconcile(s) in flight are fenced",
+              options.name(), oldTerm, active);
+        } else {
+          queue.removeIf(key -> ownership.slotOf(key) == slot);
+          log.info("controller {}: released slot {} ({}), {} reconcile(s) of it in flight", options.name(), slot,
+              oldTerm, activeBySlot[slot]);
+        }
+      }
+      if (activeBySlot[slot] == 0) {
+        drained.complete();
+      } else {
+        drainsBySlot.get(slot).add(drained);
       }
     });
+    return drained.future();
+  }
+
+  private boolean owns(Request key) {
+    return terms[ownership.slotOf(key)] != null;
+  }
+
+  private boolean ownsNow(Request key) {
+    LeaderTerm term = terms[ownership.slotOf(key)];
+    return term != null && term.isValid();
   }
 
   /**
@@ -196,25 +250,30 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
   private void scheduleResync() {
     resyncTimer = clock.setTimer(options.resyncPeriod().toMillis(), () -> {
       if (!stopping) {
-        if (term != null) {
-          primary.cachedKeys().forEach(key -> queue.add(key, Priority.LOW));
-        }
+        primary.cachedKeys().stream().filter(this::owns).forEach(key -> queue.add(key, Priority.LOW));
         scheduleResync();
       }
     });
   }
 
   private void pump() {
-    if (!stopping && synced && term != null && queue.length() > 0 && !watching()) {
+    if (!stopping && synced && queue.length() > 0 && !watching()) {
       holdForWatches();
       return;
     }
-    while (!stopping && synced && term != null && term.isValid() && active < options.maxConcurrentReconciles()) {
+    while (!stopping && synced && active < options.maxConcurrentReconciles()) {
       Request key = queue.poll();
       if (key == null) {
         return;
       }
-      process(key);
+      LeaderTerm term = terms[ownership.slotOf(key)];
+      if (term == null || !term.isValid()) {
+        // An ended term never becomes valid again: whoever owns the slot next queues the key.
+        queue.forget(key);
+        queue.done(key);
+        continue;
+      }
+      process(key, term);
     }
   }
 
@@ -247,8 +306,9 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     }
   }
 
-  private void process(Request key) {
+  private void process(Request key, LeaderTerm term) {
     active++;
+    activeBySlot[ownership.slotOf(key)]++;
     metrics.workerStarted();
     ReconcileScope scope = new ReconcileScope(options.name(), key, newReconcileId(), term);
     long startNanos = clock.nanoTime();
@@ -271,6 +331,8 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
     Request key = scope.request();
     long nanos = clock.nanoTime() - startNanos;
     active--;
+    int slot = ownership.slotOf(key);
+    boolean owned = terms[slot] != null;
     try (var mdc = Mdc.of(scope)) {
       if (result.failed()) {
         Throwable error = result.cause();
@@ -282,7 +344,7 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
           // every cached key if it leads again.
           log.warn("reconcile of {} stopped: {}", key, error.getMessage());
         } else {
-          if (term != null) {
+          if (owned) {
             queue.addRateLimited(key);
           }
           log.error("reconcile of {} failed, retry #{} : {}", key, queue.numRequeues(key), error.toString(),
@@ -294,13 +356,13 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
         switch (outcome.kind()) {
           case REQUEUE_AFTER -> {
             queue.forget(key);
-            if (term != null) {
+            if (owned) {
               queue.addAfter(key, outcome.after(), Priority.LOW);
             }
             metrics.workerFinished(ControllerMetrics.Outcome.REQUEUE_AFTER, false, nanos);
           }
           case REQUEUE -> {
-            if (term != null) {
+            if (owned) {
               queue.addRateLimited(key);
             }
             metrics.workerFinished(ControllerMetrics.Outcome.REQUEUE, false, nanos);
@@ -314,6 +376,10 @@ public final class ControllerVerticle extends VerticleBase implements Leadership
       }
     }
     queue.done(key);
+    if (--activeBySlot[slot] == 0 && !drainsBySlot.get(slot).isEmpty()) {
+      drainsBySlot.get(slot).forEach(Promise::tryComplete);
+      drainsBySlot.get(slot).clear();
+    }
     pump();
   }
 

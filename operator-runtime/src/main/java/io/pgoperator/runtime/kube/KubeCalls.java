@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pgoperator.runtime.leader.LeaderTerm;
 import io.pgoperator.runtime.leader.Leadership;
+import io.pgoperator.runtime.ownership.Ownership;
+import io.pgoperator.runtime.ownership.SingleLeader;
 import io.pgoperator.runtime.reconcile.ReconcileScope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,7 +28,7 @@ public final class KubeCalls implements AutoCloseable {
   private final KubernetesClient client;
   private final KubernetesClient writes;
   private final WorkerExecutor pool;
-  private final Leadership leadership;
+  private final Ownership ownership;
 
   /**
    * @param config the API server connection {@code client} was built from
@@ -34,9 +36,14 @@ public final class KubeCalls implements AutoCloseable {
    */
   public KubeCalls(Vertx vertx, KubernetesClient client, Config config, Duration writeTimeout,
       Leadership leadership, int poolSize) {
+    this(vertx, client, config, writeTimeout, new SingleLeader(leadership), poolSize);
+  }
+
+  public KubeCalls(Vertx vertx, KubernetesClient client, Config config, Duration writeTimeout,
+      Ownership ownership, int poolSize) {
     this.client = client;
     this.writes = KubeClients.createFenced(vertx, config, writeTimeout);
-    this.leadership = leadership;
+    this.ownership = ownership;
     this.pool = vertx.createSharedWorkerExecutor(POOL_NAME, poolSize);
   }
 
@@ -51,17 +58,18 @@ public final class KubeCalls implements AutoCloseable {
 
   /**
    * A blocking write (create, update, patch, apply, delete, status). Fenced by the term of the
-   * current reconcile, or by this replica's current term when called outside a reconcile.
+   * current reconcile (its key's slot term), or outside a reconcile by the leader's term (refused
+   * when sharded: there every write belongs to a key).
    *
    * @param what a short description for the error message, e.g. "apply StatefulSet ns/name"
    */
   public <T> Future<T> write(String what, Function<KubernetesClient, T> call) {
     ReconcileScope scope = ReconcileScope.current();
-    LeaderTerm term = scope != null ? scope.term() : leadership.currentTerm();
+    LeaderTerm term = scope != null ? scope.term() : ownership.termOutsideReconcile();
     return pool.executeBlocking(() -> {
       if (term == null || !term.isValid()) {
         throw new FencedWriteException("refused to " + what + ": " + (term == null
-            ? "this replica is not the leader"
+            ? (ownership.slots() > 1 ? "no reconcile (and so no slot term) to write under" : "this replica is not the leader")
             : "leadership " + term + " was lost while the reconcile ran; another replica may lead now"));
       }
       return FencingInterceptor.under(term, () -> call.apply(writes));

@@ -68,6 +68,20 @@ final class DelayedKeys<K> {
     return byKey.size();
   }
 
+  /** Drops the deadlines of the keys that match. */
+  void removeIf(java.util.function.Predicate<K> filter) {
+    byKey.values().removeIf(waiting -> {
+      if (filter.test(waiting.key())) {
+        byDeadline.remove(waiting);
+        return true;
+      }
+      return false;
+    });
+    if (byDeadline.isEmpty()) {
+      cancelTimer();
+    }
+  }
+
   void clear() {
     byKey.clear();
     byDeadline.clear();

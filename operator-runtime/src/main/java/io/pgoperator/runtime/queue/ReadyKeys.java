@@ -31,6 +31,11 @@ final class ReadyKeys<K> {
     return high.size() + low.size();
   }
 
+  void removeIf(java.util.function.Predicate<K> filter) {
+    high.removeIf(filter);
+    low.removeIf(filter);
+  }
+
   void clear() {
     high.clear();
     low.clear();

@@ -182,6 +182,24 @@ public final class WorkQueue<K> {
   }
 
   /**
+   * Drops the queued and waiting keys that match {@code filter} (e.g. the keys of a shard this
+   * replica hands off). Matching keys being processed stay until {@link #done}, without being
+   * queued again. Their rate-limiter history is forgotten.
+   */
+  public void removeIf(java.util.function.Predicate<K> filter) {
+    delayed.removeIf(filter);
+    ready.removeIf(filter);
+    dirty.keySet().removeIf(key -> {
+      if (filter.test(key)) {
+        rateLimiter.forget(key);
+        return true;
+      }
+      return false;
+    });
+    metrics.depth(ready.size());
+  }
+
+  /**
    * Stops the queue: later adds are ignored, poll returns null, waiting and queued keys are
    * dropped and their timers cancelled. Keys being processed may still be marked done.
    */

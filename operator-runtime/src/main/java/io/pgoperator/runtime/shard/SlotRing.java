@@ -1,0 +1,886 @@
+package io.pgoperator.runtime.shard;
+
+import io.pgoperator.runtime.leader.LeaderTerm;
+import io.pgoperator.runtime.logging.RetryLog;
+import io.pgoperator.runtime.ownership.OwnershipListener;
+import io.pgoperator.runtime.time.Clock;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sharded ring as a plain state machine, driven by a {@link Clock} and {@link RingApi}
+ * futures, so tests run several of them against one fake API with a fake clock. Every method runs
+ * on one thread (the ring's context); {@link #termFor(int)} and the metrics' reads may be called
+ * from any thread.
+ *
+ * <p>The rules that keep two replicas from writing for one key:
+ * <ul>
+ *   <li><b>Membership</b> is a Lease this replica renews like a leader renews its Lease; its
+ *       membership term is valid until the send time of the last successful renew plus the renew
+ *       deadline. Every slot term is held {@linkplain LeaderTerm#within within} it.
+ *   <li><b>A slot moves only by compare-and-swap</b> on its Lease: a claim writes this replica as
+ *       holder, a handoff the next owner, each with {@code leaseTransitions + 1}, the new term's
+ *       number. A slot term starts only from a record naming this membership's identity with a term
+ *       number higher than any this membership has ended for the slot.
+ *   <li><b>A slot is free</b> when its Lease names no holder, or a member whose Lease was reaped
+ *       (holder cleared), or one whose member Lease has been missing for a lease duration. A member
+ *       Lease is reaped only by a compare-and-swap at the version seen unchanged for its lease
+ *       duration on the reaper's monotonic clock: its holder's membership term ended before (the
+ *       argument of client-go's election).
+ *   <li><b>A handoff</b> stops dispatching the slot, waits for its reconciles (up to the drain
+ *       timeout), ends the term, and only then writes the next owner.
+ *   <li><b>A lost membership</b> ends every slot term at once; the replica clears its old member
+ *       Lease and rejoins under a new identity, so no record naming the old one is ever taken for
+ *       its own again.
+ *   <li><b>Mode guard:</b> nothing is claimed, and owned slots are given up, while a live
+ *       single-leader Lease (named like the ring) or a live member splitting the keys into a
+ *       different number of slots is seen.
+ * </ul>
+ */
+final class SlotRing {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SlotRing.class);
+  /** How long past the renew deadline a member may go unrenewed before liveness fails. */
+  static final Duration LIVENESS_GRACE = Duration.ofSeconds(20);
+
+  private enum Phase { IDLE, RUNNING, LEAVING, STOPPED }
+
+  /** A Lease as last seen, and when it last changed by this replica's monotonic clock. */
+  private record Seen(RingLease lease, long changedAtNanos) {}
+
+  private final ShardingConfig config;
+  private final RingApi api;
+  private final Clock clock;
+  private final ShardingMetrics metrics;
+  private final Supplier<String> suffixes;
+  private final java.util.concurrent.Executor onRing;
+  private final int slots;
+  private final long leaseNanos;
+  private final long renewDeadlineNanos;
+  private final long retryNanos;
+  private final long tickMillis;
+  private final List<OwnershipListener> listeners = new ArrayList<>();
+  private final RetryLog joinFailures;
+
+  // What this replica sees of the ring.
+  private final Map<String, Seen> leases = new HashMap<>();
+  private final Map<String, Long> missingSince = new HashMap<>();
+  private boolean synced;
+  private Set<String> liveMembers = Set.of();
+  private long membersChangedAtNanos;
+
+  // This replica's membership.
+  private Phase phase = Phase.IDLE;
+  private String identity;
+  private RingLease member;
+  private volatile LeaderTerm membership;
+  private volatile long lastRenewNanos;
+  private long memberships;
+  private long memberRequest;
+  private boolean memberBusy;
+  private long nextMemberActionNanos;
+  private long joinedAtNanos;
+
+  // This replica's slots.
+  private final AtomicReferenceArray<LeaderTerm> terms;
+  private final boolean[] pending;
+  private final int[] endedTransitions;
+  private final long[] freeSinceNanos;
+  private final Set<String> reaping = new HashSet<>();
+  private final Set<String> deleting = new HashSet<>();
+  private String blockedReason;
+  private long tickTimer = -1;
+  private Promise<Void> left;
+
+  /**
+   * @param suffixes a fresh, never reused suffix for each membership's identity
+   * @param onRing runs a task on the ring's context (drains complete on the controllers')
+   */
+  SlotRing(ShardingConfig config, RingApi api, Clock clock, ShardingMetrics metrics, Supplier<String> suffixes,
+      java.util.concurrent.Executor onRing) {
+    this.config = config;
+    this.onRing = onRing;
+    this.api = api;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.suffixes = suffixes;
+    this.slots = config.slots();
+    this.leaseNanos = config.lease().leaseDuration().toNanos();
+    this.renewDeadlineNanos = config.lease().renewDeadline().toNanos();
+    this.retryNanos = config.lease().retryPeriod().toNanos();
+    this.tickMillis = Math.max(1, config.lease().retryPeriod().toMillis() / 4);
+    this.terms = new AtomicReferenceArray<>(slots);
+    this.pending = new boolean[slots];
+    this.endedTransitions = new int[slots];
+    this.freeSinceNanos = new long[slots];
+    Arrays.fill(freeSinceNanos, Long.MIN_VALUE);
+    this.joinFailures = new RetryLog(LOG, "joining ring " + config.namespace() + "/" + config.ring());
+  }
+
+  // ---- what others read ----
+
+  /** The term under which this replica owns {@code slot}, or null. Any thread. */
+  LeaderTerm termFor(int slot) {
+    return terms.get(slot);
+  }
+
+  /** The current member identity, or null while not a member. */
+  String identity() {
+    return identity;
+  }
+
+  LeaderTerm membership() {
+    return membership;
+  }
+
+  int slots() {
+    return slots;
+  }
+
+  int ownedSlots() {
+    int owned = 0;
+    for (int slot = 0; slot < slots; slot++) {
+      LeaderTerm term = terms.get(slot);
+      if (term != null && term.isValid()) {
+        owned++;
+      }
+    }
+    return owned;
+  }
+
+  /** Slots whose Lease, as this replica sees it, names no live member. Ring context only. */
+  int unownedSlots() {
+    int unowned = 0;
+    for (int slot = 0; slot < slots; slot++) {
+      Seen seen = leases.get(config.slotLeaseName(slot));
+      if (seen == null || !seen.lease().hasHolder() || !liveMembers.contains(seen.lease().holder())) {
+        unowned++;
+      }
+    }
+    return unowned;
+  }
+
+  Set<String> liveMembers() {
+    return liveMembers;
+  }
+
+  int expiredMembers() {
+    long now = clock.nanoTime();
+    int expired = 0;
+    for (Seen seen : leases.values()) {
+      if (seen.lease().isMember() && seen.lease().hasHolder() && !seen.lease().holder().equals(identity)
+          && !live(seen, now)) {
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  String blockedReason() {
+    return blockedReason;
+  }
+
+  /** Null when fine; otherwise why liveness should fail (a member that stopped renewing: a stuck loop). */
+  String unhealthyReason() {
+    LeaderTerm current = membership;
+    if (current == null || phase != Phase.RUNNING) {
+      return null;
+    }
+    long since = clock.nanoTime() - lastRenewNanos;
+    if (since <= renewDeadlineNanos + LIVENESS_GRACE.toNanos()) {
+      return null;
+    }
+    return "member " + identity + " of ring " + config.ring() + " has not renewed for " + since / 1_000_000
+        + "ms: the ring's event loop looks wedged";
+  }
+
+  void addListener(OwnershipListener listener) {
+    listeners.add(listener);
+    for (int slot = 0; slot < slots; slot++) {
+      LeaderTerm term = terms.get(slot);
+      if (term != null && term.isValid()) {
+        listener.acquired(slot, term);
+      }
+    }
+  }
+
+  // ---- lifecycle ----
+
+  void start() {
+    if (phase != Phase.IDLE) {
+      return;
+    }
+    phase = Phase.RUNNING;
+    LOG.info("joining ring {}/{}: {} slots, lease-duration {}ms, renew-deadline {}ms, retry-period {}ms",
+        config.namespace(), config.ring(), slots, leaseNanos / 1_000_000, renewDeadlineNanos / 1_000_000,
+        retryNanos / 1_000_000);
+    api.watch(this::saw, this::gone, () -> {
+      synced = true;
+      step();
+    });
+    tick();
+  }
+
+  /**
+   * Leaves the ring: every owned slot is handed to the member that should own it without this
+   * replica (or cleared when there is none), in parallel, each after its reconciles drained; then
+   * the member Lease is cleared and deleted. Never fails.
+   */
+  Future<Void> leave() {
+    if (left != null) {
+      return left.future();
+    }
+    left = Promise.promise();
+    if (phase != Phase.RUNNING) {
+      stop();
+      return left.future();
+    }
+    phase = Phase.LEAVING;
+    LOG.info("leaving ring {}/{} as {}: handing off {} slot(s)", config.namespace(), config.ring(), identity,
+        ownedSlots());
+    String[] successors = assignment(without(liveMembers, identity));
+    List<Future<Void>> handoffs = new ArrayList<>();
+    for (int slot = 0; slot < slots; slot++) {
+      if (terms.get(slot) != null && !pending[slot]) {
+        handoffs.add(handOff(slot, successors[slot] == null ? "" : successors[slot], "leave"));
+      }
+    }
+    Future.join(handoffs).onComplete(done -> releaseMember());
+    return left.future();
+  }
+
+  /** Stops at once without writing anything: others take the slots once the member Lease expires. */
+  Future<Void> abandon() {
+    if (left == null) {
+      left = Promise.promise();
+    }
+    endAllSlots("abandoned");
+    stop();
+    return left.future();
+  }
+
+  private void stop() {
+    phase = Phase.STOPPED;
+    cancelTick();
+    LeaderTerm current = membership;
+    if (current != null) {
+      current.end();
+    }
+    membership = null;
+    api.close().onComplete(closed -> left.tryComplete());
+  }
+
+  // ---- what the watch shows ----
+
+  void saw(RingLease lease) {
+    Seen before = leases.get(lease.name());
+    if (before != null && before.lease().equals(lease)) {
+      return;
+    }
+    leases.put(lease.name(), new Seen(lease, clock.nanoTime()));
+    if (lease.isMember() && lease.hasHolder()) {
+      missingSince.remove(lease.holder());
+    }
+    step();
+  }
+
+  void gone(String name) {
+    if (leases.remove(name) != null) {
+      step();
+    }
+  }
+
+  // ---- deciding what to do next ----
+
+  private void tick() {
+    tickTimer = clock.setTimer(tickMillis, () -> {
+      tickTimer = -1;
+      if (phase == Phase.RUNNING || phase == Phase.LEAVING) {
+        step();
+        tick();
+      }
+    });
+  }
+
+  private void cancelTick() {
+    if (tickTimer >= 0) {
+      clock.cancelTimer(tickTimer);
+      tickTimer = -1;
+    }
+  }
+
+  private void step() {
+    if (phase == Phase.IDLE || phase == Phase.STOPPED) {
+      return;
+    }
+    long now = clock.nanoTime();
+    trackMembers(now);
+    if (phase == Phase.RUNNING) {
+      keepMembership(now);
+    }
+    if (!synced) {
+      return;
+    }
+    reapExpiredMembers(now);
+    if (phase == Phase.LEAVING) {
+      passOnHandoffs();
+      report();
+      return;
+    }
+    LeaderTerm current = membership;
+    if (current == null || !current.isValid()) {
+      report();
+      return;
+    }
+    blockedReason = modeConflict(now);
+    String[] desired = assignment(liveMembers);
+    boolean stable = now - membersChangedAtNanos >= retryNanos;
+    boolean mayClaim = blockedReason == null && now - joinedAtNanos >= retryNanos;
+    for (int slot = 0; slot < slots; slot++) {
+      if (!pending[slot]) {
+        decide(slot, now, desired[slot], stable, mayClaim);
+      }
+    }
+    report();
+  }
+
+  /** Publishes what the metrics show (read from the scrape thread). */
+  private void report() {
+    Set<String> holders = new HashSet<>();
+    for (int slot = 0; slot < slots; slot++) {
+      Seen seen = leases.get(config.slotLeaseName(slot));
+      if (seen != null) {
+        holders.add(seen.lease().holder());
+      }
+    }
+    missingSince.keySet().retainAll(holders);
+    metrics.report(ownedSlots(), unownedSlots(), liveMembers.size(), expiredMembers(), blockedReason != null);
+  }
+
+  private void decide(int slot, long now, String desired, boolean stable, boolean mayClaim) {
+    Seen seen = leases.get(config.slotLeaseName(slot));
+    RingLease record = seen == null ? null : seen.lease();
+    String holder = record == null ? "" : record.holder();
+    LeaderTerm term = terms.get(slot);
+    if (holder.equals(identity)) {
+      freeSinceNanos[slot] = Long.MIN_VALUE;
+      if (term == null) {
+        if (record.transitions() > endedTransitions[slot]) {
+          startTerm(slot, record, handedOver(seen, now), "handoff");
+        } else if (identity.equals(desired) && blockedReason == null) {
+          claim(slot, record, "claim", now);
+        } else {
+          passOn(slot, record, blockedReason != null || desired == null ? "" : desired);
+        }
+      } else if (blockedReason != null) {
+        handOff(slot, "", "blocked");
+      } else if (desired != null && !desired.equals(identity) && stable) {
+        handOff(slot, desired, "rebalance");
+      }
+      return;
+    }
+    if (term != null) {
+      // Only a hand edit can rename the holder of a slot we hold: stop at once.
+      loseSlot(slot, "its Lease now names '" + holder + "'");
+    }
+    if (!free(slot, record, now)) {
+      freeSinceNanos[slot] = Long.MIN_VALUE;
+      return;
+    }
+    if (freeSinceNanos[slot] == Long.MIN_VALUE) {
+      freeSinceNanos[slot] = now;
+    }
+    if (!mayClaim) {
+      return;
+    }
+    if (identity.equals(desired)) {
+      claim(slot, record, record == null || !record.hasHolder() ? "claim" : "takeover", now);
+    } else if (now - freeSinceNanos[slot] >= 2 * retryNanos) {
+      // Its desired owner has not claimed it (views differ, or it is gone): anyone may.
+      claim(slot, record, "fallback", now);
+    }
+  }
+
+  private long handedOver(Seen seen, long now) {
+    return now - seen.changedAtNanos();
+  }
+
+  /** Whether a slot Lease held by someone else may be claimed. */
+  private boolean free(int slot, RingLease record, long now) {
+    if (record == null || !record.hasHolder()) {
+      return true;
+    }
+    Seen holderLease = leases.get(config.memberLeaseName(record.holder()));
+    if (holderLease == null) {
+      // Events of one watch arrive in order, so a member Lease created before the slot was claimed
+      // would have been seen: it was deleted. By hand, it may be renewed no more while its holder
+      // still acts until its renew deadline: wait a lease duration.
+      long since = missingSince.computeIfAbsent(record.holder(), h -> now);
+      return now - since >= leaseNanos;
+    }
+    return !holderLease.lease().hasHolder();
+  }
+
+  private String modeConflict(long now) {
+    Seen leader = leases.get(config.ring());
+    if (leader != null && leader.lease().hasHolder() && live(leader, now)) {
+      return "a single leader ('" + leader.lease().holder() + "') holds lease " + config.namespace() + "/"
+          + config.ring() + ": this replica runs sharded only once it is gone";
+    }
+    for (Seen seen : leases.values()) {
+      RingLease lease = seen.lease();
+      if (lease.isMember() && lease.hasHolder() && !lease.holder().equals(identity) && live(seen, now)
+          && lease.advertisedSlots() != slots) {
+        return "member '" + lease.holder() + "' splits the keys into " + lease.advertisedSlots()
+            + " slots, this replica into " + slots + ": every replica must run with the same --shards";
+      }
+    }
+    return null;
+  }
+
+  private void trackMembers(long now) {
+    Set<String> live = new TreeSet<>();
+    for (Seen seen : leases.values()) {
+      RingLease lease = seen.lease();
+      if (lease.isMember() && lease.hasHolder() && lease.advertisedSlots() == slots && live(seen, now)
+          && lease.name().equals(config.memberLeaseName(lease.holder()))) {
+        live.add(lease.holder());
+      }
+    }
+    LeaderTerm current = membership;
+    if (identity != null && current != null && current.isValid() && phase == Phase.RUNNING) {
+      live.add(identity);
+    } else if (identity != null) {
+      live.remove(identity);
+    }
+    if (!live.equals(liveMembers)) {
+      liveMembers = Set.copyOf(live);
+      membersChangedAtNanos = now;
+      LOG.info("ring {} members: {}", config.ring(), live);
+    }
+  }
+
+  private boolean live(Seen seen, long now) {
+    int seconds = seen.lease().durationSeconds();
+    long duration = seconds > 0 ? Duration.ofSeconds(seconds).toNanos() : leaseNanos;
+    return now - seen.changedAtNanos() < Math.max(duration, leaseNanos);
+  }
+
+  private String[] assignment(Set<String> members) {
+    return SlotAssignment.assign(slots, members);
+  }
+
+  private static Set<String> without(Set<String> members, String member) {
+    Set<String> rest = new TreeSet<>(members);
+    rest.remove(member);
+    return rest;
+  }
+
+  // ---- membership ----
+
+  private void keepMembership(long now) {
+    LeaderTerm current = membership;
+    if (current != null && !current.isValid()) {
+      loseMembership("no successful renew within renew-deadline " + renewDeadlineNanos / 1_000_000 + "ms");
+      return;
+    }
+    if (memberBusy || now - nextMemberActionNanos < 0) {
+      return;
+    }
+    if (current == null) {
+      join(now);
+    } else {
+      renew(now);
+    }
+  }
+
+  private void join(long now) {
+    identity = config.identityPrefix() + "-" + suffixes.get();
+    String name = config.memberLeaseName(identity);
+    Instant wall = clock.wallTime();
+    RingLease lease = new RingLease(name, identity, 0, config.leaseDurationSeconds(), wall, wall, null,
+        Map.of(RingLease.RING_LABEL, config.ring(), RingLease.ROLE_LABEL, RingLease.ROLE_MEMBER),
+        Map.of(RingLease.SLOTS_ANNOTATION, String.valueOf(slots)));
+    String joining = identity;
+    memberCall("create of member lease " + name, api.create(lease), now, created -> {
+      if (phase != Phase.RUNNING || !joining.equals(identity)) {
+        return;
+      }
+      member = created;
+      long validUntil = now + renewDeadlineNanos;
+      if (clock.nanoTime() - validUntil >= 0) {
+        identity = null; // answered too late to count; join again under a new identity
+        return;
+      }
+      LeaderTerm joined = new LeaderTerm(++memberships, clock, validUntil);
+      membership = joined;
+      lastRenewNanos = now;
+      joinedAtNanos = clock.nanoTime();
+      nextMemberActionNanos = clock.nanoTime() + retryNanos;
+      Arrays.fill(endedTransitions, 0);
+      LOG.info("joined ring {}/{} as {} (membership {})", config.namespace(), config.ring(), identity,
+          joined.number());
+      saw(created);
+    }, error -> {
+      if (joining.equals(identity) && membership == null) {
+        identity = null; // a create that may have landed: never reuse its identity
+      }
+      joinFailures.failed("create of member lease " + name + " failed, retrying in " + retryNanos / 1_000_000
+          + "ms: " + error);
+    });
+  }
+
+  private void renew(long now) {
+    RingLease next = member.renewed(clock.wallTime());
+    LeaderTerm renewing = membership;
+    memberCall("renew of member lease " + next.name(), api.update(next), now, renewed -> {
+      if (membership != renewing || !renewing.isValid()) {
+        return;
+      }
+      member = renewed;
+      long validUntil = now + renewDeadlineNanos;
+      if (clock.nanoTime() - validUntil < 0) {
+        renewing.extendUntil(validUntil);
+        lastRenewNanos = now;
+      }
+      nextMemberActionNanos = clock.nanoTime() + retryNanos;
+      saw(renewed);
+    }, error -> {
+      if (membership != renewing) {
+        return;
+      }
+      if (error instanceof RingConflictException) {
+        // Our own earlier renew may have landed unanswered; otherwise someone reaped or deleted us.
+        memberBusy = true;
+        long id = ++memberRequest;
+        api.get(next.name()).onComplete(read -> {
+          if (memberRequest != id || membership != renewing) {
+            return;
+          }
+          memberBusy = false;
+          if (read.succeeded() && read.result() != null && identity.equals(read.result().holder())) {
+            member = read.result();
+            nextMemberActionNanos = clock.nanoTime();
+          } else if (read.succeeded()) {
+            loseMembership(read.result() == null ? "its member Lease was deleted" : "its member Lease was reaped");
+          } else {
+            nextMemberActionNanos = clock.nanoTime() + retryNanos;
+          }
+          step();
+        });
+      } else {
+        LOG.warn("ring {}: renew of member lease {} failed, retrying in {}ms: {}", config.ring(), next.name(),
+            retryNanos / 1_000_000, error.toString());
+      }
+    });
+  }
+
+  /** One member request at a time, abandoned after the request timeout; failures back off a retry period. */
+  private void memberCall(String what, Future<RingLease> call, long sentNanos,
+      java.util.function.Consumer<RingLease> onSuccess, java.util.function.Consumer<Throwable> onFailure) {
+    memberBusy = true;
+    long id = ++memberRequest;
+    bounded(what, call).onComplete(result -> {
+      if (memberRequest != id) {
+        return;
+      }
+      memberBusy = false;
+      if (result.succeeded()) {
+        onSuccess.accept(result.result());
+      } else {
+        nextMemberActionNanos = clock.nanoTime() + retryNanos;
+        onFailure.accept(result.cause());
+      }
+      step();
+    });
+  }
+
+  private void loseMembership(String reason) {
+    LeaderTerm lost = membership;
+    String oldIdentity = identity;
+    RingLease oldLease = member;
+    membership = null;
+    identity = null;
+    member = null;
+    memberBusy = false;
+    memberRequest++;
+    if (lost != null) {
+      lost.end();
+      LOG.warn("lost membership of ring {} as {} (membership {}): {}; rejoining under a new identity",
+          config.ring(), oldIdentity, lost.number(), reason);
+      metrics.membershipLost();
+    }
+    endAllSlots("membership lost");
+    nextMemberActionNanos = clock.nanoTime() + retryNanos;
+    if (oldLease != null) {
+      // Clear our old member Lease, so that the slots naming it are free at once (our terms ended).
+      Instant wall = clock.wallTime();
+      api.update(oldLease.heldBy("", oldLease.transitions(), oldLease.durationSeconds(), wall))
+          .onFailure(error -> LOG.debug("clearing old member lease {} failed: {}", oldLease.name(), error.toString()));
+    }
+  }
+
+  private void releaseMember() {
+    RingLease own = member;
+    LeaderTerm current = membership;
+    membership = null;
+    memberRequest++;
+    if (current != null) {
+      current.end();
+    }
+    if (own == null) {
+      stop();
+      return;
+    }
+    Instant wall = clock.wallTime();
+    bounded("release of member lease " + own.name(),
+        api.update(own.heldBy("", own.transitions(), own.durationSeconds(), wall)))
+        .compose(cleared -> api.delete(cleared.name(), cleared.resourceVersion()))
+        .onComplete(done -> {
+          if (done.failed()) {
+            LOG.warn("ring {}: could not clear member lease {} ({}); the others reap it when it expires",
+                config.ring(), own.name(), done.cause().toString());
+          } else {
+            LOG.info("left ring {}/{} as {}", config.namespace(), config.ring(), own.holder());
+          }
+          stop();
+        });
+  }
+
+  // ---- reaping ----
+
+  private void reapExpiredMembers(long now) {
+    for (Seen seen : List.copyOf(leases.values())) {
+      RingLease lease = seen.lease();
+      if (!lease.isMember() || lease.holder().equals(identity) || reaping.contains(lease.name())) {
+        continue;
+      }
+      if (lease.hasHolder() && !live(seen, now)) {
+        reaping.add(lease.name());
+        LOG.info("ring {}: member {} has not renewed for {}s: reaping it, its slots become free", config.ring(),
+            lease.holder(), (now - seen.changedAtNanos()) / 1_000_000_000);
+        bounded("reap of " + lease.name(), api.update(lease.heldBy("", lease.transitions(), lease.durationSeconds(),
+            clock.wallTime()))).onComplete(done -> {
+              reaping.remove(lease.name());
+              if (done.succeeded()) {
+                metrics.reaped();
+                saw(done.result());
+              }
+            });
+      } else if (!lease.hasHolder() && now - seen.changedAtNanos() >= 4 * leaseNanos
+          && deleting.add(lease.name())) {
+        api.delete(lease.name(), lease.resourceVersion()).onComplete(done -> deleting.remove(lease.name()));
+      }
+    }
+  }
+
+  // ---- slots ----
+
+  private void claim(int slot, RingLease record, String reason, long now) {
+    pending[slot] = true;
+    String claimant = identity;
+    LeaderTerm under = membership;
+    Instant wall = clock.wallTime();
+    int seconds = config.leaseDurationSeconds();
+    RingLease next = record == null
+        ? new RingLease(config.slotLeaseName(slot), claimant, 1, seconds, wall, wall, null,
+            Map.of(RingLease.RING_LABEL, config.ring(), RingLease.ROLE_LABEL, RingLease.ROLE_SLOT),
+            Map.of(RingLease.SLOT_ANNOTATION, String.valueOf(slot)))
+        : record.heldBy(claimant, record.transitions() + 1, seconds, wall);
+    long freeFor = freeSinceNanos[slot] == Long.MIN_VALUE ? 0 : now - freeSinceNanos[slot];
+    bounded("claim of slot " + slot, record == null ? api.create(next) : api.update(next)).onComplete(result -> {
+      pending[slot] = false;
+      if (result.succeeded()) {
+        RingLease claimed = result.result();
+        leases.put(claimed.name(), new Seen(claimed, clock.nanoTime()));
+        if (membership == under && under.isValid() && claimant.equals(identity) && phase == Phase.RUNNING) {
+          startTerm(slot, claimed, freeFor + (clock.nanoTime() - now), reason);
+        }
+      } else {
+        refresh(config.slotLeaseName(slot), result.cause());
+      }
+      step();
+    });
+  }
+
+  private void startTerm(int slot, RingLease record, long unownedNanos, String reason) {
+    LeaderTerm under = membership;
+    if (under == null || !under.isValid() || phase != Phase.RUNNING) {
+      return;
+    }
+    LeaderTerm term = under.within(record.transitions(), "slot " + slot + " term " + record.transitions());
+    terms.set(slot, term);
+    freeSinceNanos[slot] = Long.MIN_VALUE;
+    metrics.acquired(reason, unownedNanos);
+    LOG.info("ring {}: owning slot {} ({}, {})", config.ring(), slot, term, reason);
+    for (OwnershipListener listener : listeners) {
+      try {
+        listener.acquired(slot, term);
+      } catch (RuntimeException e) {
+        LOG.error("ownership listener {} failed on slot {}", listener, slot, e);
+      }
+    }
+  }
+
+  /**
+   * Stops dispatching the slot, waits for its reconciles (up to the drain timeout), ends its term,
+   * then writes {@code to} as holder ("" for nobody). Completes when done, never fails.
+   */
+  private Future<Void> handOff(int slot, String to, String why) {
+    LeaderTerm term = terms.get(slot);
+    pending[slot] = true;
+    long started = clock.nanoTime();
+    String from = identity;
+    List<Future<Void>> drains = new ArrayList<>();
+    for (OwnershipListener listener : listeners) {
+      try {
+        drains.add(listener.released(slot, term));
+      } catch (RuntimeException e) {
+        LOG.error("ownership listener {} failed on slot {}", listener, slot, e);
+      }
+    }
+    Promise<Void> drained = Promise.promise();
+    long timer = clock.setTimer(config.drainTimeout().toMillis(), () -> {
+      if (drained.tryComplete()) {
+        LOG.warn("ring {}: slot {} still had reconciles running after {}ms; ending its term anyway (their writes"
+            + " are refused)", config.ring(), slot, config.drainTimeout().toMillis());
+      }
+    });
+    Future.join(drains).onComplete(all -> onRing.execute(() -> {
+      clock.cancelTimer(timer);
+      drained.tryComplete();
+    }));
+    Promise<Void> done = Promise.promise();
+    drained.future().onComplete(ignored -> {
+      metrics.drained(clock.nanoTime() - started);
+      endTerm(slot, term);
+      Seen seen = leases.get(config.slotLeaseName(slot));
+      if (seen == null || from == null || !from.equals(seen.lease().holder())) {
+        pending[slot] = false;
+        done.complete();
+        step();
+        return;
+      }
+      RingLease record = seen.lease();
+      LOG.info("ring {}: handing slot {} to {} ({})", config.ring(), slot, to.isEmpty() ? "nobody" : to, why);
+      bounded("handoff of slot " + slot, api.update(record.heldBy(to, record.transitions() + 1,
+          config.leaseDurationSeconds(), clock.wallTime()))).onComplete(result -> {
+            pending[slot] = false;
+            if (result.succeeded()) {
+              metrics.handedOff(why);
+              leases.put(result.result().name(), new Seen(result.result(), clock.nanoTime()));
+            } else {
+              refresh(record.name(), result.cause());
+            }
+            done.complete();
+            step();
+          });
+    });
+    return done.future();
+  }
+
+  /** A record naming us with no term of ours (an ended term, or a handoff to us while leaving): pass it on. */
+  private void passOn(int slot, RingLease record, String to) {
+    pending[slot] = true;
+    bounded("handoff of slot " + slot, api.update(record.heldBy(to, record.transitions() + 1,
+        config.leaseDurationSeconds(), clock.wallTime()))).onComplete(result -> {
+          pending[slot] = false;
+          if (result.succeeded()) {
+            leases.put(result.result().name(), new Seen(result.result(), clock.nanoTime()));
+          } else {
+            refresh(record.name(), result.cause());
+          }
+          step();
+        });
+  }
+
+  private void passOnHandoffs() {
+    String[] successors = assignment(without(liveMembers, identity));
+    for (int slot = 0; slot < slots; slot++) {
+      Seen seen = leases.get(config.slotLeaseName(slot));
+      if (!pending[slot] && terms.get(slot) == null && seen != null && identity != null
+          && identity.equals(seen.lease().holder())) {
+        passOn(slot, seen.lease(), successors[slot] == null ? "" : successors[slot]);
+      }
+    }
+  }
+
+  private void loseSlot(int slot, String reason) {
+    LeaderTerm term = terms.get(slot);
+    if (term == null) {
+      return;
+    }
+    LOG.warn("ring {}: lost slot {} ({}): {}", config.ring(), slot, term, reason);
+    endTerm(slot, term);
+    metrics.lost();
+    for (OwnershipListener listener : listeners) {
+      try {
+        listener.released(slot, term);
+      } catch (RuntimeException e) {
+        LOG.error("ownership listener {} failed on slot {}", listener, slot, e);
+      }
+    }
+  }
+
+  private void endAllSlots(String reason) {
+    for (int slot = 0; slot < slots; slot++) {
+      loseSlot(slot, reason);
+    }
+  }
+
+  private void endTerm(int slot, LeaderTerm term) {
+    if (term == null) {
+      return;
+    }
+    term.end();
+    terms.compareAndSet(slot, term, null);
+    endedTransitions[slot] = Math.max(endedTransitions[slot], (int) term.number());
+  }
+
+  /** After a failed slot write: a conflict means our view is behind, so read the Lease now. */
+  private void refresh(String name, Throwable error) {
+    if (!(error instanceof RingConflictException)) {
+      LOG.debug("ring {}: write of lease {} failed: {}", config.ring(), name, error.toString());
+      return;
+    }
+    api.get(name).onSuccess(lease -> {
+      if (lease == null) {
+        gone(name);
+      } else {
+        saw(lease);
+      }
+    });
+  }
+
+  /** Fails a request that has not been answered within the lease request timeout. */
+  private <T> Future<T> bounded(String what, Future<T> call) {
+    Promise<T> result = Promise.promise();
+    long timeout = config.lease().leaseRequestTimeout().toMillis();
+    long timer = clock.setTimer(timeout, () -> result.tryFail(new TimeoutException("no answer to " + what
+        + " within " + timeout + "ms")));
+    call.onComplete(done -> {
+      clock.cancelTimer(timer);
+      if (done.succeeded()) {
+        result.tryComplete(done.result());
+      } else {
+        result.tryFail(done.cause());
+      }
+    });
+    return result.future();
+  }
+}
