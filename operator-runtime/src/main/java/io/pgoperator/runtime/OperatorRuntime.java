@@ -18,6 +18,7 @@ import io.pgoperator.runtime.ownership.Ownership;
 import io.pgoperator.runtime.ownership.SingleLeader;
 import io.pgoperator.runtime.shard.ShardedOwnership;
 import io.pgoperator.runtime.shard.ShardingConfig;
+import io.pgoperator.runtime.shard.SingleLeaderGuard;
 import io.pgoperator.runtime.time.Clock;
 import io.pgoperator.runtime.time.VertxClock;
 import io.vertx.core.Future;
@@ -115,12 +116,18 @@ public final class OperatorRuntime {
       if (options.sharding().isPresent()) {
         return startSharded(kubeConfig, setup, clock, options.sharding().get());
       }
-      LeaseElector elector = options.leaderElection()
+      SingleLeaderGuard guard = options.leaderElection()
           .map(config -> {
             leaseClient = KubeClients.createForLease(vertx, kubeConfig, config.leaseRequestTimeout());
-            return LeaseElector.create(config, client, leaseClient, clock, metrics.registry())
-                .onLostLeadershipExit(() -> onLostLeadershipExit.run());
+            return SingleLeaderGuard.create(config.namespace(), config.name(), config.leaseDuration(), client,
+                leaseClient, clock);
           })
+          .orElse(null);
+      LeaseElector elector = options.leaderElection()
+          .map(config -> LeaseElector.create(config, client, leaseClient, clock, metrics.registry())
+              .onLostLeadershipExit(() -> onLostLeadershipExit.run())
+              // The mode guard: never lead beside live members of a sharded ring of the same name.
+              .refuseToAcquireWhile(guard::reason))
           .orElse(null);
       if (elector == null) {
         leadership = new AlwaysLeader(clock);
@@ -132,7 +139,8 @@ public final class OperatorRuntime {
       ownership = new SingleLeader(leadership);
       Duration writeTimeout = options.leaderElection().map(LeaderElectionConfig::writeTimeout)
           .orElse(LeaderElectionConfig.MAX_WRITE_TIMEOUT);
-      Future<Void> started = startControllers(kubeConfig, setup, writeTimeout);
+      Future<Void> started = guard == null ? Future.succeededFuture() : deploy(guard);
+      started = started.compose(ignored -> startControllers(kubeConfig, setup, writeTimeout));
       if (elector != null) {
         started = started.map(ignored -> {
           competeOnceSynced(elector, "competing for leadership");

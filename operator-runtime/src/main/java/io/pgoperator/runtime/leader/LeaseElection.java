@@ -56,6 +56,8 @@ final class LeaseElection {
   private final long retryPeriodNanos;
   private final List<LeadershipListener> listeners = new ArrayList<>();
   private Runnable exitOnLoss = () -> {};
+  private java.util.function.Supplier<String> acquireGuard = () -> null;
+  private String refusedBecause;
 
   private Phase phase = Phase.IDLE;
   private volatile LeaderTerm term;
@@ -105,6 +107,11 @@ final class LeaseElection {
 
   void onLostLeadershipExit(Runnable exit) {
     this.exitOnLoss = exit;
+  }
+
+  /** While {@code reason} answers non-null, this replica does not acquire the Lease (renewing is not affected). */
+  void refuseToAcquireWhile(java.util.function.Supplier<String> reason) {
+    this.acquireGuard = reason;
   }
 
   void addListener(LeadershipListener listener) {
@@ -171,13 +178,27 @@ final class LeaseElection {
       } else {
         wakeAt(nextRenewAtNanos);
       }
-    } else if (seen.takeable(now)) {
+    } else if (seen.takeable(now) && !refusedToAcquire()) {
       write();
+    } else if (seen.takeable(now)) {
+      wakeAt(now + retryPeriodNanos);
     } else if (now - pollAt >= 0) {
       read(); // the fallback in case the watch has silently stopped
     } else {
       wakeAt(pollAt - seen.takeoverAtNanos() < 0 ? pollAt : seen.takeoverAtNanos());
     }
+  }
+
+  /** Whether the acquire guard says no now; logs each new reason once. */
+  private boolean refusedToAcquire() {
+    String reason = acquireGuard.get();
+    if (reason != null && !reason.equals(refusedBecause)) {
+      LOG.warn("not acquiring lease {}: {}", lease, reason);
+    } else if (reason == null && refusedBecause != null) {
+      LOG.info("lease {}: no longer refusing to acquire", lease);
+    }
+    refusedBecause = reason;
+    return reason != null;
   }
 
   private void afterRequest() {

@@ -67,6 +67,16 @@ public final class LeaseElector extends VerticleBase implements Leadership {
     return this;
   }
 
+  /**
+   * While {@code reason} answers non-null (e.g. "live sharded members exist"), this replica does
+   * not acquire the Lease; a leader keeps renewing. Set it before deploying. Called on the
+   * elector's context; must be cheap.
+   */
+  public LeaseElector refuseToAcquireWhile(java.util.function.Supplier<String> reason) {
+    election.refuseToAcquireWhile(reason);
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     election.start();

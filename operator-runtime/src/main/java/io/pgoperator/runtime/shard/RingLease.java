@@ -31,6 +31,8 @@ record RingLease(
   static final String SLOTS_ANNOTATION = "runtime.pgoperator.io/slots";
   /** On a slot Lease: its slot number. */
   static final String SLOT_ANNOTATION = "runtime.pgoperator.io/slot";
+  /** On a member Lease: the member is handing its slots off to leave; it gets no new ones. */
+  static final String LEAVING_ANNOTATION = "runtime.pgoperator.io/leaving";
 
   RingLease {
     holder = holder == null ? "" : holder;
@@ -50,6 +52,17 @@ record RingLease(
 
   boolean isSlot() {
     return ROLE_SLOT.equals(labels.get(ROLE_LABEL));
+  }
+
+  boolean leaving() {
+    return annotations.containsKey(LEAVING_ANNOTATION);
+  }
+
+  RingLease markedLeaving() {
+    Map<String, String> marked = new java.util.HashMap<>(annotations);
+    marked.put(LEAVING_ANNOTATION, "true");
+    return new RingLease(name, holder, transitions, durationSeconds, acquireTime, renewTime, resourceVersion, labels,
+        marked);
   }
 
   /** The slot number a slot Lease names, or -1. */

@@ -80,6 +80,13 @@ final class SlotRing {
   // What this replica sees of the ring.
   private final Map<String, Seen> leases = new HashMap<>();
   private final Map<String, Long> missingSince = new HashMap<>();
+  /** Members seen released or reaped (holder cleared): their slots are free even once the Lease is deleted. */
+  private final Set<String> departed = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 1024;
+    }
+  });
   private boolean synced;
   private Set<String> liveMembers = Set.of();
   private long membersChangedAtNanos;
@@ -229,7 +236,7 @@ final class SlotRing {
     LOG.info("joining ring {}/{}: {} slots, lease-duration {}ms, renew-deadline {}ms, retry-period {}ms",
         config.namespace(), config.ring(), slots, leaseNanos / 1_000_000, renewDeadlineNanos / 1_000_000,
         retryNanos / 1_000_000);
-    api.watch(this::saw, this::gone, () -> {
+    api.watch(this::watched, this::gone, () -> {
       synced = true;
       step();
     });
@@ -253,15 +260,38 @@ final class SlotRing {
     phase = Phase.LEAVING;
     LOG.info("leaving ring {}/{} as {}: handing off {} slot(s)", config.namespace(), config.ring(), identity,
         ownedSlots());
-    String[] successors = assignment(without(liveMembers, identity));
-    List<Future<Void>> handoffs = new ArrayList<>();
-    for (int slot = 0; slot < slots; slot++) {
-      if (terms.get(slot) != null && !pending[slot]) {
-        handoffs.add(handOff(slot, successors[slot] == null ? "" : successors[slot], "leave"));
+    // First say so on the member Lease, so that nobody hands us a slot back meanwhile (one write).
+    RingLease own = member;
+    Future<Void> marked = own == null ? Future.succeededFuture() : markLeaving(own, true);
+    marked.onComplete(ignored -> {
+      String[] successors = assignment(without(liveMembers, identity));
+      List<Future<Void>> handoffs = new ArrayList<>();
+      for (int slot = 0; slot < slots; slot++) {
+        if (terms.get(slot) != null && !pending[slot]) {
+          handoffs.add(handOff(slot, successors[slot] == null ? "" : successors[slot], "leave"));
+        }
       }
-    }
-    Future.join(handoffs).onComplete(done -> releaseMember());
+      Future.join(handoffs).onComplete(done -> releaseMember());
+    });
     return left.future();
+  }
+
+  /** Marks the member Lease as leaving; once more from a fresh read after a conflict (a renew crossed it). */
+  private Future<Void> markLeaving(RingLease own, boolean retry) {
+    return bounded("mark of member lease " + own.name() + " as leaving", api.update(own.markedLeaving()))
+        .<Void>map(updated -> {
+          member = updated;
+          return null;
+        })
+        .recover(error -> {
+          if (retry && error instanceof RingConflictException) {
+            return api.get(own.name()).compose(fresh -> fresh != null && fresh.holder().equals(own.holder())
+                ? markLeaving(fresh, false) : Future.succeededFuture());
+          }
+          LOG.warn("ring {}: could not mark member lease {} as leaving ({}); handing off anyway", config.ring(),
+              own.name(), error.toString());
+          return Future.succeededFuture();
+        });
   }
 
   /** Stops at once without writing anything: others take the slots once the member Lease expires. */
@@ -287,6 +317,19 @@ final class SlotRing {
 
   // ---- what the watch shows ----
 
+  /**
+   * A watch event. A slot's term number only grows, so an event with a lower one is older than
+   * what a write of ours already showed (watch events may trail the write's answer): ignored.
+   */
+  void watched(RingLease lease) {
+    Seen before = leases.get(lease.name());
+    if (before != null && lease.isSlot() && lease.transitions() < before.lease().transitions()) {
+      return;
+    }
+    saw(lease);
+  }
+
+  /** What a write's answer, a read or a watch event showed. */
   void saw(RingLease lease) {
     Seen before = leases.get(lease.name());
     if (before != null && before.lease().equals(lease)) {
@@ -295,6 +338,8 @@ final class SlotRing {
     leases.put(lease.name(), new Seen(lease, clock.nanoTime()));
     if (lease.isMember() && lease.hasHolder()) {
       missingSince.remove(lease.holder());
+    } else if (lease.isMember() && lease.name().startsWith(config.memberLeaseName(""))) {
+      departed.add(lease.name().substring(config.memberLeaseName("").length()));
     }
     step();
   }
@@ -330,9 +375,7 @@ final class SlotRing {
     }
     long now = clock.nanoTime();
     trackMembers(now);
-    if (phase == Phase.RUNNING) {
-      keepMembership(now);
-    }
+    keepMembership(now);
     if (!synced) {
       return;
     }
@@ -425,6 +468,9 @@ final class SlotRing {
     if (record == null || !record.hasHolder()) {
       return true;
     }
+    if (departed.contains(record.holder())) {
+      return true;
+    }
     Seen holderLease = leases.get(config.memberLeaseName(record.holder()));
     if (holderLease == null) {
       // Events of one watch arrive in order, so a member Lease created before the slot was claimed
@@ -458,7 +504,7 @@ final class SlotRing {
     for (Seen seen : leases.values()) {
       RingLease lease = seen.lease();
       if (lease.isMember() && lease.hasHolder() && lease.advertisedSlots() == slots && live(seen, now)
-          && lease.name().equals(config.memberLeaseName(lease.holder()))) {
+          && !lease.leaving() && lease.name().equals(config.memberLeaseName(lease.holder()))) {
         live.add(lease.holder());
       }
     }
@@ -502,10 +548,10 @@ final class SlotRing {
     if (memberBusy || now - nextMemberActionNanos < 0) {
       return;
     }
-    if (current == null) {
+    if (current != null) {
+      renew(now); // also while leaving: handoffs may wait for reconciles
+    } else if (phase == Phase.RUNNING) {
       join(now);
-    } else {
-      renew(now);
     }
   }
 
