@@ -77,12 +77,16 @@ abstract class ControllerContract {
   }
 
   private void startController(int workers, io.pgoperator.runtime.leader.Leadership leadership) throws Exception {
+    startController(workers, new io.pgoperator.runtime.ownership.SingleLeader(leadership));
+  }
+
+  private void startController(int workers, io.pgoperator.runtime.ownership.Ownership ownership) throws Exception {
     InformerSource<ConfigMap> configMaps =
         new InformerSource<>(operatorClient, ConfigMap.class, List.of(namespace), KeyMapper.self());
     InformerSource<Secret> secrets = new InformerSource<>(operatorClient, Secret.class, List.of(namespace),
         KeyMapper.controllerOwner("", "ConfigMap"));
     controller = new ControllerVerticle(ControllerOptions.named("test").withMaxConcurrentReconciles(workers),
-        configMaps, List.<InformerSource<? extends HasMetadata>>of(secrets), reconciler, leadership, registry);
+        configMaps, List.<InformerSource<? extends HasMetadata>>of(secrets), reconciler, ownership, registry);
     deploymentId = vertx.deployVerticle(controller).await(10, TimeUnit.SECONDS);
     Await.until("caches synced", controller::hasSynced);
   }
@@ -129,6 +133,41 @@ abstract class ControllerContract {
     Await.until("c cached", () -> controller.sources().get(0).cachedKeys().contains(key("c")));
     assertThat(depth()).as("back to standby: no backlog").isZero();
     assertThat(reconciler.callsFor(key("c"))).isEqualTo(before);
+  }
+
+  @Test
+  void onlyKeysOfOwnedSlotsAreReconciledAndReleasingASlotWaitsForItsReconciles() throws Exception {
+    SlotOwnership ownership = new SlotOwnership(new VertxClock(vertx));
+    startController(2, ownership);
+    createConfigMap("a1");
+    createConfigMap("b1");
+    Await.until("both cached", () -> controller.sources().get(0).cachedKeys().size() == 2);
+
+    ownership.acquire(0);
+    Await.until("slot 0's key reconciled once slot 0 is owned", () -> reconciler.callsFor(key("a1")) >= 1);
+    updateConfigMap("b1", "1");
+    Await.until("the update of b1 cached", () -> "1".equals(((ConfigMap) controller.sources().get(0)
+        .get(key("b1"))).getData().get("v")));
+    assertThat(reconciler.callsFor(key("b1"))).as("slot 1 is not owned").isZero();
+
+    // A reconcile of slot 0 in flight: releasing the slot completes only once it has finished.
+    io.vertx.core.Promise<Result> inFlight = io.vertx.core.Promise.promise();
+    reconciler.behave(key -> key.name().equals("a1") ? inFlight.future() : Future.succeededFuture(Result.done()));
+    long before = reconciler.callsFor(key("a1"));
+    updateConfigMap("a1", "2");
+    Await.until("a1 reconciling again", () -> reconciler.callsFor(key("a1")) > before);
+    Future<Void> released = ownership.release(0);
+    ownership.acquire(1);
+    Await.until("slot 1's key reconciled once slot 1 is owned", () -> reconciler.callsFor(key("b1")) >= 1);
+    assertThat(released.isComplete()).as("released while a1's reconcile runs").isFalse();
+    inFlight.complete(Result.done());
+    released.await(10, TimeUnit.SECONDS);
+
+    long after = reconciler.callsFor(key("a1"));
+    updateConfigMap("a1", "3");
+    updateConfigMap("b1", "3");
+    Await.until("b1's update reconciled", () -> reconciler.callsOf(key("b1")).size() >= 2);
+    assertThat(reconciler.callsFor(key("a1"))).as("slot 0 is no longer owned").isEqualTo(after);
   }
 
   private double depth() {
