@@ -57,6 +57,15 @@ class DeployDryRunIT {
   }
 
   @Test
+  void theShardedVariantPassesServerSideDryRun() {
+    Path overlay = DeployManifests.overlay(DeployManifests.deployDir().resolve("components/sharding"));
+    Command dryRun = kubectl.run("apply", "--dry-run=server", "-k", overlay.toString(), "-o", "name").assertSucceeded();
+    assertThat(dryRun.stdout().lines().sorted().toList())
+        .isEqualTo(DeployManifests.sharded().objects().stream().map(DeployDryRunIT::kubectlName).sorted().toList());
+    assertThat(dryRun.stderr()).as("warnings (Pod Security, deprecated APIs, unknown fields)").doesNotContain("Warning");
+  }
+
+  @Test
   void kubectlApplyKustomizationInstallsExactlyWhatWasRendered() {
     Command apply = kubectl.run("apply", "-k", DeployManifests.deployDir().toString()).assertSucceeded();
     // Objects other tests created by server-side apply lack kubectl's annotation; that warning aside, none.

@@ -22,6 +22,7 @@ final class DeployManifests {
   static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private static Rendered base;
+  private static Rendered sharded;
 
   private DeployManifests() {}
 
@@ -35,6 +36,40 @@ final class DeployManifests {
       base = render(deployDir());
     }
     return base;
+  }
+
+  /** deploy/ with components/sharding, as a user's overlay lists it; rendered once per test JVM. */
+  static synchronized Rendered sharded() {
+    if (sharded == null) {
+      sharded = render(overlay(deployDir().resolve("components/sharding")));
+    }
+    return sharded;
+  }
+
+  /**
+   * A user's kustomization next to deploy/: the install plus these components, in a new temporary
+   * directory (kustomize takes relative paths only).
+   */
+  static Path overlay(Path... components) {
+    try {
+      Path dir = Files.createTempDirectory("deploy-overlay");
+      dir.toFile().deleteOnExit();
+      StringBuilder kustomization = new StringBuilder("""
+          apiVersion: kustomize.config.k8s.io/v1beta1
+          kind: Kustomization
+          resources:
+            - %s
+          components:
+          """.formatted(dir.relativize(deployDir())));
+      for (Path component : components) {
+        kustomization.append("  - ").append(dir.relativize(component)).append('\n');
+      }
+      Path file = Files.writeString(dir.resolve("kustomization.yaml"), kustomization);
+      file.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write an overlay of deploy/", e);
+    }
   }
 
   static Rendered render(Path kustomization) {

@@ -19,11 +19,13 @@ import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.pgoperator.app.deploy.DeployManifests.Rendered;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** What `kubectl apply -k deploy/` installs, parsed from `kubectl kustomize deploy/`. */
@@ -176,6 +178,26 @@ class DeployManifestsTest {
     assertThat(port.getPort()).isEqualTo(8080);
     assertThat(port.getTargetPort()).isEqualTo(new IntOrString("metrics"));
     assertThat(ports()).containsKey("metrics");
+  }
+
+  @Test
+  void shardingComponentAddsShardsToTheArgsAndKeepsLeaderElectionOn() {
+    Container sharded = DeployManifests.sharded().one(Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    assertThat(sharded.getArgs()).containsExactlyElementsOf(
+        Stream.concat(container.getArgs().stream(), Stream.of("--shards=16")).toList());
+    assertThat(container.getArgs()).as("the default install runs one leader").noneMatch(a -> a.startsWith("--shards"));
+  }
+
+  @Test
+  void shardingComponentChangesNothingButTheArgsAndTheLeaseVerbs() {
+    // The base, re-parsed (a copy), with exactly the two changes the component is meant to make.
+    List<HasMetadata> expected = DeployManifests.parse(rendered.yaml());
+    expected.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).forEach(d ->
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().add("--shards=16"));
+    expected.stream().filter(Role.class::isInstance).map(Role.class::cast).forEach(r -> r.getRules().stream()
+        .filter(rule -> rule.getResources().contains("leases")).forEach(rule -> rule.getVerbs().add("delete")));
+    assertThat(DeployManifests.sharded().objects()).isEqualTo(expected);
   }
 
   private Map<String, ContainerPort> ports() {

@@ -70,7 +70,27 @@ class DeployRbacTest {
   }
 
   @Test
+  void theShardedVariantMayAlsoDeleteLeasesThereAndNothingElseMore() {
+    Rendered sharded = DeployManifests.sharded();
+    Role role = sharded.one(Role.class);
+    assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    Map<String, Set<String>> expected = new TreeMap<>(OWN_NAMESPACE);
+    expected.put("coordination.k8s.io/leases", union(OWN_NAMESPACE.get("coordination.k8s.io/leases"), "delete"));
+    assertThat(grants(role.getRules())).as("reaped member Leases are deleted").isEqualTo(expected);
+    assertThat(grants(sharded.one(ClusterRole.class).getRules())).isEqualTo(new TreeMap<>(CLUSTER_WIDE));
+    assertThat(sharded.one(RoleBinding.class)).isEqualTo(rendered.one(RoleBinding.class));
+    assertThat(sharded.one(ClusterRoleBinding.class)).isEqualTo(rendered.one(ClusterRoleBinding.class));
+    assertThat(OWN_NAMESPACE.get("coordination.k8s.io/leases")).as("the single leader deletes no Lease")
+        .doesNotContain("delete");
+  }
+
+  @Test
   void noRuleUsesWildcardsResourceNamesOrNonResourceUrls() {
+    assertNoWildcards(rendered);
+    assertNoWildcards(DeployManifests.sharded());
+  }
+
+  private static void assertNoWildcards(Rendered rendered) {
     List<PolicyRule> rules = Stream.concat(
         rendered.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()),
         rendered.all(Role.class).stream().flatMap(r -> r.getRules().stream())).toList();
