@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ class DeployAlertsTest {
 
   private static final String JOB = "job=\"pg-operator-metrics\"";
   private static final String LEASE = "name=\"pg-operator.postgres.example.com\"";
+  private static final Map<String, String> RING = Map.of("name", "pg-operator.postgres.example.com");
 
   @TempDir
   Path dir;
@@ -38,6 +40,54 @@ class DeployAlertsTest {
   void noLeaderFiresWhenNoReplicaReportsLeaderStatusAtAll() throws IOException {
     assertAlerts(Map.of(up("a"), "1x10"), "3m", "PgOperatorNoLeader",
         List.of(Map.of("severity", "critical", "name", "pg-operator.postgres.example.com")));
+  }
+
+  @Test
+  void noLeaderStaysQuietWhileTheReplicasAreShardedAndReportNoLeaderStatus() throws IOException {
+    assertAlerts(Map.of(up("a"), "1x10", sharding("slots", "a"), "16x10"), "3m", "PgOperatorNoLeader", List.of());
+  }
+
+  @Test
+  void slotsUnownedForOverAMinuteAreCritical() throws IOException {
+    // Replica a sees 3 slots without an owner; b saw them too, then claimed them.
+    Map<String, String> series = Map.of(sharding("slots_unowned", "a"), "3x10", sharding("slots_unowned", "b"),
+        "3 3 0 0 0 0 0 0 0 0 0");
+    assertAlerts(series, "3m", "PgOperatorSlotsUnowned", List.of(with(RING, "severity", "critical")));
+  }
+
+  @Test
+  void slotsUnownedStaysQuietThroughATakeoverAfterAMemberLeaseExpires() throws IOException {
+    // A crash leaves 5 slots unowned until the member Lease expires (15 s): under a minute.
+    Map<String, String> series = Map.of(sharding("slots_unowned", "a"), "0 5 0 0 0 0",
+        sharding("slots_unowned", "b"), "0 5 0 0 0 0");
+    assertAlerts(series, "5m", "PgOperatorSlotsUnowned", List.of());
+    assertAlerts(Map.of(sharding("slots_unowned", "a"), "0x10"), "5m", "PgOperatorSlotsUnowned", List.of());
+  }
+
+  @Test
+  void slotsOverOwnedPagesWhenTheReplicasClaimMoreSlotsThanThereAre() throws IOException {
+    Map<String, String> series = Map.of(sharding("slots", "a"), "16x10", sharding("slots", "b"), "16x10",
+        sharding("slots_owned", "a"), "9x10", sharding("slots_owned", "b"), "8x10");
+    assertAlerts(series, "3m", "PgOperatorSlotsOverOwned", List.of(with(RING, "severity", "critical")));
+  }
+
+  @Test
+  void slotsOverOwnedStaysQuietWhenEverySlotHasOneOwnerOrAHandoffOverlapsOneScrape() throws IOException {
+    Map<String, String> balanced = Map.of(sharding("slots", "a"), "16x10", sharding("slots", "b"), "16x10",
+        sharding("slots_owned", "a"), "8x10", sharding("slots_owned", "b"), "8x10");
+    assertAlerts(balanced, "3m", "PgOperatorSlotsOverOwned", List.of());
+    // Scraped mid-handoff: b's new slot counted before a's drop, for one scrape.
+    Map<String, String> handoff = Map.of(sharding("slots", "a"), "16x10", sharding("slots", "b"), "16x10",
+        sharding("slots_owned", "a"), "8 8 7 7 7 7 7 7", sharding("slots_owned", "b"), "8 9 9 9 9 9 9 9");
+    assertAlerts(handoff, "5m", "PgOperatorSlotsOverOwned", List.of());
+  }
+
+  @Test
+  void shardingBlockedWarnsAfterFiveMinutesOnly() throws IOException {
+    Map<String, String> series = Map.of(sharding("blocked", "a"), "1x10", sharding("blocked", "b"), "0x10");
+    assertAlerts(series, "7m", "PgOperatorShardingBlocked", List.of(with(RING, "severity", "warning")));
+    assertAlerts(series, "4m", "PgOperatorShardingBlocked", List.of());
+    assertAlerts(Map.of(sharding("blocked", "a"), "0x10"), "7m", "PgOperatorShardingBlocked", List.of());
   }
 
   @Test
@@ -100,6 +150,16 @@ class DeployAlertsTest {
 
   private static String leader(String instance) {
     return "leader_election_master_status{" + LEASE + "," + JOB + ",instance=\"" + instance + "\"}";
+  }
+
+  private static String sharding(String metric, String instance) {
+    return "controller_sharding_" + metric + "{" + LEASE + "," + JOB + ",instance=\"" + instance + "\"}";
+  }
+
+  private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+    Map<String, String> all = new TreeMap<>(labels);
+    all.put(key, value);
+    return all;
   }
 
   private static String up(String instance) {
