@@ -48,6 +48,53 @@ class CommandLineErrorsTest {
         + " in namespace default");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"--shards=4", "--shard-drain-timeout=3s"})
+  void shardingIsRefusedWithEmbeddedMode(String flag) {
+    String name = flag.substring(0, flag.indexOf('='));
+    assertThat(errorFor("--embedded", flag)).startsWith("error: " + name + " cannot be used with --embedded:");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "300", "257", "abc", "1.5", ""})
+  void shardsOutsideZeroTo256(String value) {
+    assertThat(errorFor("--shards=" + value)).isEqualTo("error: invalid value for --shards: \"" + value
+        + "\" (want a whole number from 1 to 256, or 0 for a single leader)");
+  }
+
+  @Test
+  void badShardsFromEnvironmentNamesTheVariable() {
+    assertThat(errorFor(Map.of("PG_OPERATOR_SHARDS", "many")))
+        .isEqualTo("error: invalid value for PG_OPERATOR_SHARDS: \"many\" (want a whole number from 1 to 256,"
+            + " or 0 for a single leader)");
+  }
+
+  @Test
+  void shardsContradictTheSingleLeaderFlags() {
+    assertThat(errorFor("--shards=4", "--leader-elect=false")).isEqualTo(
+        "error: --leader-elect=false cannot be used with --shards: the replicas share the slots through Leases");
+    assertThat(errorFor("--shards=4", "--exit-on-lost-leadership=true")).isEqualTo(
+        "error: --exit-on-lost-leadership cannot be used with --shards: a replica that loses its membership"
+            + " gives up its slots and rejoins without restarting");
+    assertThat(errorFor(Map.of("PG_OPERATOR_LEADER_ELECT", "false"), "--shards=4"))
+        .startsWith("error: PG_OPERATOR_LEADER_ELECT=false cannot be used with --shards:");
+  }
+
+  @Test
+  void shardedLeaderElectionIdMustFitALabelValue() {
+    assertThat(errorFor("--shards=4", "--leader-election-id=" + "a".repeat(64))).isEqualTo(
+        "error: --leader-election-id must be at most 63 characters with --shards (it names the ring in a label),"
+            + " got 64");
+  }
+
+  @Test
+  void nonPositiveShardDrainTimeout() {
+    assertThat(errorFor("--shards=4", "--shard-drain-timeout=0")).isEqualTo("error: invalid value for"
+        + " --shard-drain-timeout: \"0\" (want a Go duration greater than 0, such as 10s)");
+    assertThat(errorFor("--shard-drain-timeout=soon"))
+        .isEqualTo("error: invalid value for --shard-drain-timeout: \"soon\" " + DURATION_HINT);
+  }
+
   @Test
   void embeddedModeNamesTheEnvironmentVariableThatConflicts() {
     assertThat(errorFor(Map.of("PG_OPERATOR_IDENTITY", "pod-0"), "--embedded"))

@@ -142,6 +142,41 @@ class CommandLineOptionsTest {
   }
 
   @Test
+  void shardsImplyLeaderElectionWithATenSecondDrainByDefault() {
+    OperatorOptions o = run(Map.of(), "--shards=16");
+    assertThat(o.shards()).isEqualTo(16);
+    assertThat(o.sharded()).isTrue();
+    assertThat(o.leaderElect()).isTrue();
+    assertThat(o.shardDrainTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.describe()).contains("leader-elect=true", "shards=16", "shard-drain-timeout=10s");
+    // As deploy/components/sharding runs it: --leader-elect stays and is harmless.
+    assertThat(run(Map.of(), "--leader-elect", "--shards=16")).isEqualTo(o);
+  }
+
+  @Test
+  void shardsAndTheirDrainTimeoutComeFromFlagsOrEnvironment() {
+    OperatorOptions flags = run(Map.of(), "--shards", "4", "--shard-drain-timeout=3s");
+    assertThat(flags.shards()).isEqualTo(4);
+    assertThat(flags.shardDrainTimeout()).isEqualTo(Duration.ofSeconds(3));
+    OperatorOptions env = run(Map.of("PG_OPERATOR_SHARDS", "16", "PG_OPERATOR_SHARD_DRAIN_TIMEOUT", "1m"));
+    assertThat(env.shards()).isEqualTo(16);
+    assertThat(env.leaderElect()).isTrue();
+    assertThat(env.shardDrainTimeout()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void shardsZeroAndTheLimitsAreAccepted() {
+    OperatorOptions off = run(Map.of(), "--shards=0");
+    assertThat(off.sharded()).isFalse();
+    assertThat(off.leaderElect()).as("0 keeps the single-leader defaults").isFalse();
+    assertThat(off.describe()).contains("shards=0(off)");
+    assertThat(run(Map.of(), "--shards=1").shards()).isEqualTo(1);
+    assertThat(run(Map.of(), "--shards=256").shards()).isEqualTo(256);
+    assertThat(run(Map.of(), "--shards=4", "--leader-election-id=" + "a".repeat(63)).leaderElectionId())
+        .hasSize(63);
+  }
+
+  @Test
   void commandLineWinsOverEnvironment() {
     Map<String, String> env = Map.of(
         "PG_OPERATOR_LEADER_ELECT", "true",

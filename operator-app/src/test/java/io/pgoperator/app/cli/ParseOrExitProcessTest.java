@@ -42,6 +42,22 @@ class ParseOrExitProcessTest {
   }
 
   @Test
+  void contradictoryShardingFlagsExitTwoWithOneErrorLine() throws Exception {
+    Exit exit = runProbe("--shards=4", "--leader-elect=false");
+    assertThat(exit.code()).isEqualTo(2);
+    assertThat(exit.out()).isEmpty();
+    assertThat(exit.err()).isEqualTo("error: --leader-elect=false cannot be used with --shards: the replicas share"
+        + " the slots through Leases\nRun 'java -jar operator.jar --help' for usage.\n");
+  }
+
+  @Test
+  void shardsRunWithLeaderElection() throws Exception {
+    Exit exit = runProbe("--shards=16");
+    assertThat(exit.code()).isZero();
+    assertThat(exit.out()).startsWith("RUN leader-elect=true ").contains("shards=16", "shard-drain-timeout=10s");
+  }
+
+  @Test
   void versionExitsZeroOnStdout() throws Exception {
     Exit exit = runProbe("--version");
     assertThat(exit.code()).isZero();
