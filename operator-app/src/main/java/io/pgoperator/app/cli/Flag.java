@@ -56,7 +56,7 @@ enum Flag {
   EMBEDDED(Kind.BOOLEAN, "false",
       "Start an in-process demo Kubernetes API server and run three replicas against it, with"
           + " leader election; not with --kubeconfig, --identity, --leader-elect,"
-          + " --leader-election-namespace or --exit-on-lost-leadership."),
+          + " --leader-election-namespace, --exit-on-lost-leadership, --shards or --shard-drain-timeout."),
   IDENTITY(Kind.VALUE, "<identity>", "computed by the leader elector",
       "Leader-election identity of this replica.");
 
