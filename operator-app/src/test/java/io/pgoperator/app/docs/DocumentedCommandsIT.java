@@ -108,6 +108,8 @@ class DocumentedCommandsIT {
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
     maven("mvn -B -pl operator-runtime verify -Dit.test=ApiBlipBenchmark -Dgroups=benchmark -DexcludedGroups="
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
+    runs("kubectl get leases -n pg-operator-system -l runtime.pgoperator.io/ring=pg-operator.postgres.example.com"
+        + " -L runtime.pgoperator.io/role", result -> { }); // a valid selector and column; no ring runs here
 
     // deploy/README.md
     runs("kubectl apply -k deploy/", result -> {
