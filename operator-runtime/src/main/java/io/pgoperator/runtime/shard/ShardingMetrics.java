@@ -50,8 +50,8 @@ final class ShardingMetrics {
   ShardingMetrics(MeterRegistry registry, String name, int slots) {
     this.registry = registry;
     this.name = name;
-    // Unowned until this replica has seen otherwise.
-    this.unownedSlots = slots;
+    // Nothing reported as unowned until this replica has listed the ring's Leases: a replica still
+    // syncing its caches must not make PgOperatorSlotsUnowned fire while the others own every slot.
     Gauge.builder("controller_sharding_slots", () -> slots).description("Slots the keys are split into")
         .tag("name", name).register(registry);
     Gauge.builder("controller_sharding_slots_owned", () -> owned)
