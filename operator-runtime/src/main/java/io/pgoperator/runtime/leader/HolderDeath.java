@@ -40,14 +40,22 @@ import java.util.Optional;
  * A process that acquires again under the same identity (a restart with a fixed
  * {@code --identity}) writes a fresh {@code acquireTime}: see {@link LeaseElection}.
  */
-final class HolderDeath {
+public final class HolderDeath {
 
   private HolderDeath() {}
 
   /** Why the holder of {@code record} is known dead from {@code pod}, or empty when it is not known. */
   static Optional<String> of(LeaseRecord record, Pod pod) {
-    HolderPod holder = record == null ? null : record.holderPod();
-    if (holder == null || record.acquireTime() == null || pod == null || pod.getMetadata() == null
+    return record == null ? Optional.empty() : of(record.holderPod(), record.acquireTime(), record.renewTime(), pod);
+  }
+
+  /**
+   * The same verdict for any Lease a process holds and renews (a sharded ring's member Lease):
+   * {@code holder} as the process wrote it, {@code acquireTime} when it took the Lease, {@code
+   * renewTime} its last renewal.
+   */
+  public static Optional<String> of(HolderPod holder, Instant acquireTime, Instant renewTime, Pod pod) {
+    if (holder == null || acquireTime == null || pod == null || pod.getMetadata() == null
         || pod.getStatus() == null || !holder.uid().equals(pod.getMetadata().getUid())
         || !holder.name().equals(pod.getMetadata().getName())) {
       return Optional.empty();
@@ -59,12 +67,12 @@ final class HolderDeath {
       return Optional.empty();
     }
     String podName = "pod " + holder.namespace() + "/" + holder.name();
-    Optional<String> stopped = terminatedSince(record, container.getState() == null ? null
+    Optional<String> stopped = terminatedSince(acquireTime, renewTime, container.getState() == null ? null
         : container.getState().getTerminated(), "container " + holder.container() + " of " + podName + " terminated");
     if (stopped.isPresent()) {
       return stopped;
     }
-    Optional<String> restarted = terminatedSince(record, container.getLastState() == null ? null
+    Optional<String> restarted = terminatedSince(acquireTime, renewTime, container.getLastState() == null ? null
         : container.getLastState().getTerminated(), "container " + holder.container() + " of " + podName
             + " terminated and was restarted");
     if (restarted.isPresent()) {
@@ -79,16 +87,16 @@ final class HolderDeath {
     return Optional.empty();
   }
 
-  private static Optional<String> terminatedSince(LeaseRecord record, ContainerStateTerminated terminated,
-      String what) {
+  private static Optional<String> terminatedSince(Instant acquireTime, Instant renewTime,
+      ContainerStateTerminated terminated, String what) {
     if (terminated == null) {
       return Optional.empty();
     }
     Instant finished = parse(terminated.getFinishedAt());
-    if (finished == null || finished.isBefore(record.acquireTime())) {
+    if (finished == null || finished.isBefore(acquireTime)) {
       return Optional.empty();
     }
-    if (record.renewTime() != null && record.renewTime().isAfter(finished.plus(Duration.ofSeconds(1)))) {
+    if (renewTime != null && renewTime.isAfter(finished.plus(Duration.ofSeconds(1)))) {
       return Optional.empty();
     }
     return Optional.of(what + " at " + terminated.getFinishedAt() + " (exit code " + terminated.getExitCode()

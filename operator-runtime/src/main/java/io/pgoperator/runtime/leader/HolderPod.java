@@ -19,6 +19,11 @@ public record HolderPod(String namespace, String name, String uid, String contai
   public static final String UID_ENV = "POD_UID";
   public static final String CONTAINER_ENV = "CONTAINER_NAME";
 
+  /** Where a Lease names its holder's Pod: namespace/name, uid, container. */
+  public static final String POD_ANNOTATION = "runtime.pgoperator.io/holder-pod";
+  public static final String POD_UID_ANNOTATION = "runtime.pgoperator.io/holder-pod-uid";
+  public static final String CONTAINER_ANNOTATION = "runtime.pgoperator.io/holder-container";
+
   public HolderPod {
     requireText(namespace, "pod namespace");
     requireText(name, "pod name");
@@ -40,6 +45,27 @@ public record HolderPod(String namespace, String name, String uid, String contai
       return Optional.empty();
     }
     return Optional.of(new HolderPod(namespace.trim(), name.trim(), uid.trim(), container.trim()));
+  }
+
+  /** The Pod a Lease's annotations name; null when any part is missing or malformed. */
+  public static HolderPod fromAnnotations(java.util.Map<String, String> annotations) {
+    if (annotations == null) {
+      return null;
+    }
+    String pod = annotations.get(POD_ANNOTATION);
+    String uid = annotations.get(POD_UID_ANNOTATION);
+    String container = annotations.get(CONTAINER_ANNOTATION);
+    int slash = pod == null ? -1 : pod.indexOf('/');
+    if (slash <= 0 || slash == pod.length() - 1 || blank(uid) || blank(container)) {
+      return null;
+    }
+    return new HolderPod(pod.substring(0, slash), pod.substring(slash + 1), uid, container);
+  }
+
+  /** This Pod as a Lease's annotations name it. */
+  public java.util.Map<String, String> annotations() {
+    return java.util.Map.of(POD_ANNOTATION, namespace + "/" + name, POD_UID_ANNOTATION, uid,
+        CONTAINER_ANNOTATION, container);
   }
 
   @Override

@@ -215,20 +215,8 @@ final class KubeLeaseApi implements LeaseApi {
         annotations == null ? null : annotations.get(LeaseRecord.INSTANCE_ANNOTATION), holderPod(annotations));
   }
 
-  /** The holder's Pod as its annotations name it; null when any part is missing or malformed. */
   private static HolderPod holderPod(java.util.Map<String, String> annotations) {
-    if (annotations == null) {
-      return null;
-    }
-    String pod = annotations.get(LeaseRecord.POD_ANNOTATION);
-    String uid = annotations.get(LeaseRecord.POD_UID_ANNOTATION);
-    String container = annotations.get(LeaseRecord.CONTAINER_ANNOTATION);
-    int slash = pod == null ? -1 : pod.indexOf('/');
-    if (slash <= 0 || slash == pod.length() - 1 || uid == null || uid.isBlank() || container == null
-        || container.isBlank()) {
-      return null;
-    }
-    return new HolderPod(pod.substring(0, slash), pod.substring(slash + 1), uid, container);
+    return HolderPod.fromAnnotations(annotations);
   }
 
   private static void apply(LeaseRecord record, Lease lease) {

@@ -27,9 +27,9 @@ record LeaseRecord(
     HolderPod holderPod) {
 
   static final String INSTANCE_ANNOTATION = "runtime.pgoperator.io/holder-instance";
-  static final String POD_ANNOTATION = "runtime.pgoperator.io/holder-pod";
-  static final String POD_UID_ANNOTATION = "runtime.pgoperator.io/holder-pod-uid";
-  static final String CONTAINER_ANNOTATION = "runtime.pgoperator.io/holder-container";
+  static final String POD_ANNOTATION = HolderPod.POD_ANNOTATION;
+  static final String POD_UID_ANNOTATION = HolderPod.POD_UID_ANNOTATION;
+  static final String CONTAINER_ANNOTATION = HolderPod.CONTAINER_ANNOTATION;
 
   /** A record from a writer that names no instance (client-go, kubectl). */
   LeaseRecord(String holderIdentity, Integer leaseDurationSeconds, Instant acquireTime, Instant renewTime,
