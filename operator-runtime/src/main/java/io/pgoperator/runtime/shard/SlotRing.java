@@ -292,6 +292,11 @@ final class SlotRing {
     if (before != null && before.lease().equals(lease)) {
       return;
     }
+    if (before != null && lease.isSlot() && lease.transitions() < before.lease().transitions()) {
+      // A watch event older than the response to our own later write of the slot: term numbers
+      // never decrease, and taking it would end the term we just started.
+      return;
+    }
     leases.put(lease.name(), new Seen(lease, clock.nanoTime()));
     if (lease.isMember() && lease.hasHolder()) {
       missingSince.remove(lease.holder());
