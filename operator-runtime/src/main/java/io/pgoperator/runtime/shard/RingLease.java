@@ -29,6 +29,8 @@ record RingLease(
   static final String ROLE_SLOT = "slot";
   /** On a member Lease: how many slots the member splits the keys into. */
   static final String SLOTS_ANNOTATION = "runtime.pgoperator.io/slots";
+  /** On a member Lease: the member is handing its slots off, so no slot should be handed to it. */
+  static final String LEAVING_ANNOTATION = "runtime.pgoperator.io/leaving";
   /** On a slot Lease: its slot number. */
   static final String SLOT_ANNOTATION = "runtime.pgoperator.io/slot";
 
@@ -73,6 +75,18 @@ record RingLease(
   /** This record held by {@code newHolder} as of {@code now}, with the given term number. */
   RingLease heldBy(String newHolder, int newTransitions, int seconds, Instant now) {
     return new RingLease(name, newHolder, newTransitions, seconds, now, now, resourceVersion, labels, annotations);
+  }
+
+  boolean isLeaving() {
+    return annotations.containsKey(LEAVING_ANNOTATION);
+  }
+
+  /** This member record marked as leaving. */
+  RingLease leaving() {
+    Map<String, String> marked = new java.util.HashMap<>(annotations);
+    marked.put(LEAVING_ANNOTATION, "true");
+    return new RingLease(name, holder, transitions, durationSeconds, acquireTime, renewTime, resourceVersion, labels,
+        marked);
   }
 
   RingLease renewed(Instant now) {

@@ -253,15 +253,51 @@ final class SlotRing {
     phase = Phase.LEAVING;
     LOG.info("leaving ring {}/{} as {}: handing off {} slot(s)", config.namespace(), config.ring(), identity,
         ownedSlots());
-    String[] successors = assignment(without(liveMembers, identity));
-    List<Future<Void>> handoffs = new ArrayList<>();
-    for (int slot = 0; slot < slots; slot++) {
-      if (terms.get(slot) != null && !pending[slot]) {
-        handoffs.add(handOff(slot, successors[slot] == null ? "" : successors[slot], "leave"));
+    announceLeaving().onComplete(announced -> {
+      String[] successors = assignment(without(liveMembers, identity));
+      List<Future<Void>> handoffs = new ArrayList<>();
+      for (int slot = 0; slot < slots; slot++) {
+        if (terms.get(slot) != null && !pending[slot]) {
+          handoffs.add(handOff(slot, successors[slot] == null ? "" : successors[slot], "leave"));
+        }
       }
-    }
-    Future.join(handoffs).onComplete(done -> releaseMember());
+      Future.join(handoffs).onComplete(done -> releaseMember());
+    });
     return left.future();
+  }
+
+  /**
+   * Marks the member Lease as leaving before any handoff, so that the others leave this member out
+   * of their assignment (and do not rebalance the slots just handed to them straight back) while
+   * its Lease still keeps its slots from being taken. Reads the Lease first: a renew may be in
+   * flight, whose answer is ignored from here on. Best effort: never fails.
+   */
+  private Future<Void> announceLeaving() {
+    RingLease own = member;
+    if (own == null) {
+      return Future.succeededFuture();
+    }
+    memberRequest++;
+    return markLeaving(own.name(), 3).otherwise(error -> {
+      LOG.info("ring {}: could not mark member lease {} as leaving ({}); handing off anyway", config.ring(),
+          own.name(), error.toString());
+      return null;
+    });
+  }
+
+  private Future<Void> markLeaving(String name, int attempts) {
+    return bounded("read of member lease " + name, api.get(name)).compose(current -> {
+      if (current == null || !current.holder().equals(identity)) {
+        return Future.failedFuture("member lease " + name + " no longer names " + identity);
+      }
+      member = current;
+      return bounded("leave mark on member lease " + name, api.update(current.leaving()));
+    }).<Void>map(marked -> {
+      member = marked;
+      saw(marked);
+      return null;
+    }).recover(error -> error instanceof RingConflictException && attempts > 1
+        ? markLeaving(name, attempts - 1) : Future.failedFuture(error));
   }
 
   /** Stops at once without writing anything: others take the slots once the member Lease expires. */
@@ -462,8 +498,8 @@ final class SlotRing {
     Set<String> live = new TreeSet<>();
     for (Seen seen : leases.values()) {
       RingLease lease = seen.lease();
-      if (lease.isMember() && lease.hasHolder() && lease.advertisedSlots() == slots && live(seen, now)
-          && lease.name().equals(config.memberLeaseName(lease.holder()))) {
+      if (lease.isMember() && lease.hasHolder() && !lease.isLeaving() && lease.advertisedSlots() == slots
+          && live(seen, now) && lease.name().equals(config.memberLeaseName(lease.holder()))) {
         live.add(lease.holder());
       }
     }
