@@ -30,24 +30,33 @@ final class AuditLog {
     try {
       events = (Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.<String>of()).stream()
           .filter(line -> line.startsWith("{"))
-          .map(JsonObject::new)
+          .map(AuditLog::parseOrNull)
+          .filter(java.util.Objects::nonNull)
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audit log " + file, e);
     }
-    Map<String, Integer> codes = new HashMap<>();
+    Map<String, JsonObject> completed = new HashMap<>();
     for (JsonObject event : events) {
-      JsonObject status = event.getJsonObject("responseStatus");
-      if ("ResponseComplete".equals(event.getString("stage")) && status != null) {
-        codes.put(event.getString("auditID"), status.getInteger("code", 0));
+      if ("ResponseComplete".equals(event.getString("stage"))) {
+        completed.put(event.getString("auditID"), event);
       }
     }
     return events.stream()
         .filter(event -> "RequestReceived".equals(event.getString("stage")))
-        .map(event -> Request.parse(event, codes.getOrDefault(event.getString("auditID"), 0)))
+        .map(event -> Request.parse(event, completed.get(event.getString("auditID"))))
         .filter(r -> r.userAgent().startsWith(agentPrefix))
         .filter(r -> !r.received().isBefore(from) && r.received().isBefore(to))
         .toList();
+  }
+
+  /** Null for a line the API server is still writing. */
+  private static JsonObject parseOrNull(String line) {
+    try {
+      return new JsonObject(line);
+    } catch (io.vertx.core.json.DecodeException partial) {
+      return null;
+    }
   }
 
   /**
@@ -57,8 +66,12 @@ final class AuditLog {
   record Request(Instant received, String verb, String resource, String namespace, String name, String userAgent,
       String uri, int code) {
 
-    static Request parse(JsonObject event, int code) {
-      JsonObject ref = event.getJsonObject("objectRef", new JsonObject());
+    /** {@code done} is the request's ResponseComplete event, or null while it runs. */
+    static Request parse(JsonObject event, JsonObject done) {
+      // a create's name is known only once its body is read: the completed event's objectRef has it
+      JsonObject ref = (done != null ? done : event).getJsonObject("objectRef", new JsonObject());
+      JsonObject status = done == null ? null : done.getJsonObject("responseStatus");
+      int code = status == null ? 0 : status.getInteger("code", 0);
       String resource = ref.getString("resource", "");
       String sub = ref.getString("subresource");
       return new Request(Instant.parse(event.getString("requestReceivedTimestamp")), event.getString("verb", ""),

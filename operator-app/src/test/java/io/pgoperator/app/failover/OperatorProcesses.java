@@ -100,6 +100,20 @@ final class OperatorProcesses implements AutoCloseable {
     return started;
   }
 
+  /**
+   * Starts {@code count} more replicas together, numbered after every identity used so far
+   * ({@code replica-<n+1>..}), and waits until each is ready.
+   */
+  List<Replica> add(int count) {
+    int used = (int) every.stream().map(Replica::identity).distinct().count();
+    List<Replica> started = new ArrayList<>();
+    for (int i = used + 1; i <= used + count; i++) {
+      started.add(launch("replica-" + i));
+    }
+    started.forEach(this::awaitReady);
+    return started;
+  }
+
   /** Starts a dead replica again under the same identity (fresh ports and log file) and waits until ready. */
   Replica restart(Replica dead) {
     if (dead.isAlive()) {

@@ -119,12 +119,20 @@ final class Replica {
 
   /** {@code leader_election_master_status{name=<lease>}}, or empty when /metrics does not answer. */
   OptionalDouble masterStatus(String lease) {
+    return sample("leader_election_master_status", "name", lease);
+  }
+
+  /**
+   * The value of the first sample of {@code family} whose label {@code label} is {@code value}, or
+   * empty when /metrics does not answer or has no such sample.
+   */
+  OptionalDouble sample(String family, String label, String value) {
     String text = LocalJvm.get(metricsPort, "/metrics");
     if (text == null) {
       return OptionalDouble.empty();
     }
-    Pattern line = Pattern.compile("^leader_election_master_status\\{[^}]*name=\"" + Pattern.quote(lease)
-        + "\"[^}]*\\}\\s+(\\S+)", Pattern.MULTILINE);
+    Pattern line = Pattern.compile("^" + Pattern.quote(family) + "\\{[^}]*" + Pattern.quote(label) + "=\""
+        + Pattern.quote(value) + "\"[^}]*\\}\\s+(\\S+)", Pattern.MULTILINE);
     Matcher m = line.matcher(text);
     return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
   }

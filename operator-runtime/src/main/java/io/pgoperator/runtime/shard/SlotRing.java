@@ -823,8 +823,9 @@ final class SlotRing {
         return;
       }
       RingLease record = seen.lease();
-      LOG.info("ring {}: handing slot {} to {} ({})", config.ring(), slot, to.isEmpty() ? "nobody" : to, why);
-      bounded("handoff of slot " + slot, api.update(record.heldBy(to, record.transitions() + 1,
+      String next = successorStillLive(slot, to, why);
+      LOG.info("ring {}: handing slot {} to {} ({})", config.ring(), slot, next.isEmpty() ? "nobody" : next, why);
+      bounded("handoff of slot " + slot, api.update(record.heldBy(next, record.transitions() + 1,
           config.leaseDurationSeconds(), clock.wallTime()))).onComplete(result -> {
             pending[slot] = false;
             if (result.succeeded()) {
@@ -838,6 +839,23 @@ final class SlotRing {
           });
     });
     return done.future();
+  }
+
+  /**
+   * The successor chosen before the drain may have left the ring meanwhile (a leaving member is
+   * live until its handoffs are done, so a rebalance can pick it): a slot written to a member gone
+   * would stay unowned until that member counts as missing for a lease duration. Choose again
+   * among the members live now.
+   */
+  private String successorStillLive(int slot, String to, String why) {
+    if (to.isEmpty() || liveMembers.contains(to)) {
+      return to;
+    }
+    String[] successors = assignment(without(liveMembers, identity));
+    String next = successors[slot] == null ? "" : successors[slot];
+    LOG.info("ring {}: {} of slot {} was for {}, no longer a live member; choosing {} instead", config.ring(), why,
+        slot, to, next.isEmpty() ? "nobody" : next);
+    return next;
   }
 
   /** A record naming us with no term of ours (an ended term, or a handoff to us while leaving): pass it on. */
