@@ -1,0 +1,182 @@
+package io.pgoperator.runtime.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgoperator.runtime.leader.LeaderTerm;
+import io.pgoperator.runtime.shard.RingSim.Replica;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ring's rules one at a time, with 5 ms one-way latency and client-go's timings; {@link
+ * RingSim} checks after every step that no slot ever has two valid terms.
+ */
+class SlotRingTest {
+
+  private final RingSim sim = new RingSim(42);
+
+  @Test
+  void aSingleReplicaClaimsEverySlot() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    assertThat(a.owned()).isEqualTo(16);
+    assertThat(a.ring.blockedReason()).isNull();
+    for (int slot = 0; slot < 16; slot++) {
+      RingLease lease = sim.server.get(slotLease(slot));
+      assertThat(lease.holder()).isEqualTo(a.ring.identity());
+      assertThat(lease.transitions()).isEqualTo((int) a.ring.termFor(slot).number());
+    }
+  }
+
+  @Test
+  void aSecondReplicaGetsItsShareByHandoffWithoutOverlap() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Replica b = sim.start("b");
+    sim.advance(6_000);
+    assertThat(a.owned()).isEqualTo(8);
+    assertThat(b.owned()).isEqualTo(8);
+    String[] desired = SlotAssignment.assign(16, List.of(a.ring.identity(), b.ring.identity()));
+    for (int slot = 0; slot < 16; slot++) {
+      assertThat(sim.owners(slot)).extracting(r -> r.ring.identity()).containsExactly(desired[slot]);
+    }
+    assertThat(b.heard).as("b got each slot by handoff from a").hasSize(8);
+    assertThat(sim.violation()).isNull();
+  }
+
+  @Test
+  void aGracefulLeaveHandsSlotsOffWithinMilliseconds() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Replica b = sim.start("b");
+    sim.advance(6_000);
+    List<Integer> bSlots = slotsOf(b);
+    long leftAt = sim.clock.nanoTime();
+    b.onRing(b.ring::leave);
+    sim.advance(100);
+    assertThat(a.owned()).as("a took b's slots 100 ms after b began to leave").isEqualTo(16);
+    assertThat(sim.clock.nanoTime() - leftAt).isLessThan(RingSim.RENEW.toNanos());
+    for (int slot : bSlots) {
+      assertThat(a.ring.termFor(slot).number()).isEqualTo(sim.server.get(slotLease(slot)).transitions());
+    }
+    assertThat(sim.server.snapshot().keySet()).as("b's member Lease is gone")
+        .noneMatch(name -> name.contains("-member-b-"));
+  }
+
+  @Test
+  void aCrashedMembersSlotsAreTakenOnlyAfterItsLeaseExpiredAndWasReaped() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Replica b = sim.start("b");
+    sim.advance(6_000);
+    List<Integer> bSlots = slotsOf(b);
+    String bMember = RingSim.RING + "-member-" + b.ring.identity();
+    long crashedAt = sim.clock.nanoTime();
+    b.clock.crash();
+    b.crashed = true;
+    while (a.owned() < 16) {
+      sim.advance(10);
+      for (int slot : bSlots) {
+        if (a.owns(slot)) {
+          assertThat(sim.server.get(bMember).holder()).as("reaped before slot %d was taken", slot).isEmpty();
+        }
+      }
+      assertThat(sim.clock.nanoTime() - crashedAt).isLessThan(30_000_000_000L);
+    }
+    long takenAfter = sim.clock.nanoTime() - crashedAt;
+    // b renewed at most a retry period before the crash; a waits a lease duration after seeing it.
+    assertThat(takenAfter).isGreaterThanOrEqualTo(RingSim.LEASE.minus(RingSim.RETRY).toNanos())
+        .isLessThan(RingSim.LEASE.plus(RingSim.RETRY).toNanos());
+  }
+
+  @Test
+  void aMemberPausedBeyondItsRenewDeadlineLosesEverySlotAndRejoinsUnderANewIdentity() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Replica b = sim.start("b");
+    sim.advance(6_000);
+    List<Integer> bSlots = slotsOf(b);
+    String oldIdentity = b.ring.identity();
+    Map<Integer, LeaderTerm> bTerms = new java.util.HashMap<>();
+    bSlots.forEach(slot -> bTerms.put(slot, b.ring.termFor(slot)));
+    b.clock.pause();
+    long firstTakeover = -1;
+    for (int i = 0; i < 2_000 && firstTakeover < 0; i++) {
+      sim.advance(10);
+      for (int slot : bSlots) {
+        if (a.owns(slot)) {
+          firstTakeover = sim.clock.nanoTime();
+          assertThat(bTerms.values()).as("b's terms expired before a's began").noneMatch(LeaderTerm::isValid);
+        }
+      }
+    }
+    assertThat(firstTakeover).as("a took over while b was paused").isPositive();
+    sim.advance(5_000);
+    b.clock.resume();
+    sim.advance(20_000);
+    assertThat(b.ring.identity()).as("b rejoined under a new identity").isNotNull().isNotEqualTo(oldIdentity);
+    assertThat(a.owned()).isEqualTo(8);
+    assertThat(b.owned()).isEqualTo(8);
+    assertThat(sim.server.get(RingSim.RING + "-member-" + oldIdentity)).satisfiesAnyOf(
+        lease -> assertThat(lease).isNull(), lease -> assertThat(lease.holder()).isEmpty());
+  }
+
+  @Test
+  void aLiveSingleLeaderBlocksClaimsAndOwnedSlotsAreGivenUp() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    assertThat(a.owned()).isEqualTo(16);
+    Instant now = sim.clock.wallTime();
+    RingLease leader = sim.server.put(new RingLease(RingSim.RING, "old-operator_1234", 3, 15, now, now, null,
+        Map.of(), Map.of()));
+    sim.advance(1_000);
+    assertThat(a.ring.blockedReason()).contains("single leader");
+    assertThat(a.owned()).isZero();
+    for (int slot = 0; slot < 16; slot++) {
+      assertThat(sim.server.get(slotLease(slot)).holder()).isEmpty();
+    }
+    // The leader keeps renewing for a while: nothing is claimed.
+    for (int i = 0; i < 10; i++) {
+      leader = sim.server.update(leader.renewed(sim.clock.wallTime()));
+      sim.advance(2_000);
+      assertThat(a.owned()).isZero();
+    }
+    // It stops: once its Lease expired, the ring claims again.
+    sim.advance(RingSim.LEASE.toMillis() + 5_000);
+    assertThat(a.ring.blockedReason()).isNull();
+    assertThat(a.owned()).isEqualTo(16);
+  }
+
+  @Test
+  void aMemberSplittingTheKeysDifferentlyBlocksToo() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Replica other = sim.start("other", 8);
+    sim.advance(3_000);
+    assertThat(a.ring.blockedReason()).contains("8 slots");
+    assertThat(other.ring.blockedReason()).contains("16 slots");
+    assertThat(a.owned()).isZero();
+    assertThat(other.owned()).isZero();
+    other.onRing(other.ring::leave);
+    sim.advance(5_000);
+    assertThat(a.ring.blockedReason()).isNull();
+    assertThat(a.owned()).isEqualTo(16);
+  }
+
+  private List<Integer> slotsOf(Replica replica) {
+    List<Integer> slots = new ArrayList<>();
+    for (int slot = 0; slot < replica.ring.slots(); slot++) {
+      if (replica.owns(slot)) {
+        slots.add(slot);
+      }
+    }
+    return slots;
+  }
+
+  private static String slotLease(int slot) {
+    return String.format("%s-slot-%02d-of-16", RingSim.RING, slot);
+  }
+}
