@@ -485,9 +485,12 @@ final class SlotRing {
     return SlotAssignment.assign(slots, members);
   }
 
+  /** {@code member} is null between memberships (before the first join, after a loss). */
   private static Set<String> without(Set<String> members, String member) {
     Set<String> rest = new TreeSet<>(members);
-    rest.remove(member);
+    if (member != null) {
+      rest.remove(member);
+    }
     return rest;
   }
 
