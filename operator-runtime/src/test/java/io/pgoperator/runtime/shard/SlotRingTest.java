@@ -166,6 +166,34 @@ class SlotRingTest {
     assertThat(a.owned()).isEqualTo(16);
   }
 
+  @Test
+  void leavingBeforeEverJoiningStopsCleanly() {
+    Replica a = sim.start("a");
+    sim.advance(1);
+    assertThat(a.ring.identity()).as("not a member yet").isNull();
+    io.vertx.core.Promise<Void> left = io.vertx.core.Promise.promise();
+    a.onRing(() -> a.ring.leave().onComplete(left));
+    sim.advance(1_000);
+    assertThat(left.future().succeeded()).isTrue();
+    assertThat(sim.server.snapshot()).isEmpty();
+  }
+
+  @Test
+  void leavingBetweenMembershipsStopsCleanly() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    a.clock.pause();
+    sim.advance(RingSim.RENEW.toMillis() + 1_000);
+    a.clock.resume();
+    sim.advance(1);
+    assertThat(a.ring.identity()).as("membership lost, not rejoined yet").isNull();
+    io.vertx.core.Promise<Void> left = io.vertx.core.Promise.promise();
+    a.onRing(() -> a.ring.leave().onComplete(left));
+    sim.advance(1_000);
+    assertThat(left.future().succeeded()).isTrue();
+    assertThat(a.owned()).isZero();
+  }
+
   private List<Integer> slotsOf(Replica replica) {
     List<Integer> slots = new ArrayList<>();
     for (int slot = 0; slot < replica.ring.slots(); slot++) {

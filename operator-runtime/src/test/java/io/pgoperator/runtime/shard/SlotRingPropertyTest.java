@@ -1,0 +1,211 @@
+package io.pgoperator.runtime.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.pgoperator.runtime.shard.RingSim.Replica;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Random joins, graceful leaves, crashes, pauses and partitions (with latency up to 60 ms each way
+ * and drains up to 2 s), a few simulated minutes per seed. {@link RingSim} checks safety after
+ * every step; this test checks, every 100 ms of simulated time:
+ * <ul>
+ *   <li><b>progress</b>: no slot stays without a valid term for longer than {@link #UNOWNED_BOUND}
+ *       while at least one replica is healthy (running, neither paused nor partitioned, with a
+ *       valid membership) throughout;
+ *   <li><b>balance</b>: once nothing has happened for {@link #QUIET} and every running replica is
+ *       healthy, each owns floor(S/N) or ceil(S/N) slots and every slot is owned.
+ * </ul>
+ */
+class SlotRingPropertyTest {
+
+  private static final int SLOTS = 16;
+  private static final long RUN_MILLIS = 240_000;
+  private static final long STEP_MILLIS = 100;
+  /** A crashed owner is reaped a lease duration after its last renew was seen, then claimed. */
+  static final long UNOWNED_BOUND = RingSim.LEASE.toMillis() + 4 * RingSim.RETRY.toMillis();
+  /** Long enough for a crash to be reaped and the ring to rebalance. */
+  static final long QUIET = RingSim.LEASE.toMillis() + 10 * RingSim.RETRY.toMillis();
+  private static final int MAX_REPLICAS = 6;
+
+  private static Level shardLogLevel;
+
+  static LongStream seeds() {
+    return LongStream.rangeClosed(1, 30);
+  }
+
+  @BeforeAll
+  static void quiet() {
+    Logger logger = (Logger) LoggerFactory.getLogger("io.pgoperator.runtime.shard");
+    shardLogLevel = logger.getLevel();
+    logger.setLevel(Level.ERROR);
+  }
+
+  @AfterAll
+  static void loud() {
+    ((Logger) LoggerFactory.getLogger("io.pgoperator.runtime.shard")).setLevel(shardLogLevel);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void theRingStaysSafeAndMakesProgress(long seed) {
+    RingSim sim = new RingSim(seed);
+    sim.minLatencyMillis = 1;
+    sim.maxLatencyMillis = 60;
+    sim.maxDrainMillis = 2_000;
+    Run run = new Run(sim, seed);
+    try {
+      run.go();
+    } catch (AssertionError e) {
+      throw new AssertionError("seed " + seed + ": " + e.getMessage() + "\n--- trace (last events) ---\n"
+          + sim.trace(), e);
+    }
+    System.out.printf("seed %d: max unowned %d ms with a healthy replica, %d balance checks, %d events%n", seed,
+        run.maxUnowned, run.balanceChecks, run.events);
+  }
+
+  /** One seed's run: the random schedule and the progress and balance checks. */
+  private static final class Run {
+    private final RingSim sim;
+    private final Random random;
+    private final TreeMap<Long, List<Runnable>> later = new TreeMap<>();
+    private final long[] unownedSince = new long[SLOTS];
+    private long lastEvent;
+    private long nextEvent;
+    private int names;
+    long maxUnowned;
+    int balanceChecks;
+    int events;
+
+    Run(RingSim sim, long seed) {
+      this.sim = sim;
+      this.random = new Random(seed * 7919);
+    }
+
+    void go() {
+      sim.start("r" + names++);
+      if (random.nextBoolean()) {
+        sim.start("r" + names++);
+      }
+      nextEvent = 3_000;
+      while (sim.nowMillis() < RUN_MILLIS) {
+        sim.advance(STEP_MILLIS);
+        long now = sim.nowMillis();
+        while (!later.isEmpty() && later.firstKey() <= now) {
+          later.pollFirstEntry().getValue().forEach(Runnable::run);
+          lastEvent = now;
+        }
+        if (now >= nextEvent) {
+          event();
+          events++;
+          lastEvent = now;
+          nextEvent = now + (random.nextInt(8) == 0 ? QUIET + 5_000 : 500 + random.nextInt(8_000));
+        }
+        checkProgress(now);
+        checkBalance(now);
+      }
+    }
+
+    private void event() {
+      List<Replica> running = select(r -> !r.crashed && !r.left);
+      List<Replica> awake = select(r -> !r.crashed && !r.left && !r.clock.paused());
+      int choice = random.nextInt(100);
+      if (running.isEmpty() || (choice < 20 && running.size() < MAX_REPLICAS)) {
+        sim.start("r" + names++);
+      } else if (choice < 32 && !awake.isEmpty()) {
+        Replica r = pick(awake);
+        sim.log("EVENT leave " + r);
+        r.left = true;
+        r.onRing(r.ring::leave);
+      } else if (choice < 42) {
+        Replica r = pick(running);
+        boolean abandon = !r.clock.paused() && random.nextBoolean();
+        sim.log("EVENT crash " + r + (abandon ? " (abandon)" : " (silent)"));
+        r.crashed = true;
+        if (abandon) {
+          r.onRing(r.ring::abandon);
+        } else {
+          r.clock.crash();
+        }
+      } else if (choice < 70 && !awake.isEmpty()) {
+        Replica r = pick(awake);
+        long pause = random.nextInt(4) == 0 ? 10_000 + random.nextInt(15_000) : 100 + random.nextInt(9_000);
+        sim.log("EVENT pause " + r + " for " + pause + " ms");
+        r.clock.pause();
+        at(sim.nowMillis() + pause, () -> {
+          sim.log("EVENT resume " + r);
+          r.clock.resume();
+        });
+      } else {
+        List<Replica> reachable = select(r -> !r.crashed && !r.left && !r.api.partitioned());
+        if (reachable.isEmpty()) {
+          return;
+        }
+        Replica r = pick(reachable);
+        boolean hang = random.nextBoolean();
+        long length = random.nextInt(3) == 0 ? 12_000 + random.nextInt(20_000) : 200 + random.nextInt(9_000);
+        sim.log("EVENT partition " + r + (hang ? " (requests hang)" : " (requests fail)") + " for " + length
+            + " ms");
+        r.api.partition(hang);
+        at(sim.nowMillis() + length, () -> {
+          sim.log("EVENT heal " + r);
+          r.api.heal();
+        });
+      }
+    }
+
+    private void checkProgress(long now) {
+      boolean anyHealthy = sim.replicas.stream().anyMatch(Replica::healthy);
+      for (int slot = 0; slot < SLOTS; slot++) {
+        if (!anyHealthy || !sim.owners(slot).isEmpty()) {
+          unownedSince[slot] = now;
+          continue;
+        }
+        long unowned = now - unownedSince[slot];
+        maxUnowned = Math.max(maxUnowned, unowned);
+        assertThat(unowned).as("slot %d without an owner while a replica was healthy (seed's run at %d ms)", slot,
+            now).isLessThanOrEqualTo(UNOWNED_BOUND);
+      }
+    }
+
+    private void checkBalance(long now) {
+      List<Replica> running = select(r -> !r.crashed && !r.left);
+      if (now - lastEvent < QUIET || running.isEmpty() || !running.stream().allMatch(Replica::healthy)) {
+        return;
+      }
+      balanceChecks++;
+      int n = running.size();
+      int total = 0;
+      for (Replica r : running) {
+        assertThat(r.owned()).as("%s owns floor or ceil of %d/%d at %d ms", r, SLOTS, n, now)
+            .isBetween(SLOTS / n, (SLOTS + n - 1) / n);
+        total += r.owned();
+      }
+      assertThat(total).as("every slot owned at %d ms", now).isEqualTo(SLOTS);
+    }
+
+    private List<Replica> select(Predicate<Replica> which) {
+      return new ArrayList<>(sim.replicas.stream().filter(which).toList());
+    }
+
+    private Replica pick(List<Replica> from) {
+      return from.get(random.nextInt(from.size()));
+    }
+
+    private void at(long millis, Runnable action) {
+      later.computeIfAbsent(millis, k -> new ArrayList<>()).add(action);
+    }
+  }
+}
