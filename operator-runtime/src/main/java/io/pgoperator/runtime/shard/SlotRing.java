@@ -80,6 +80,8 @@ final class SlotRing {
   // What this replica sees of the ring.
   private final Map<String, Seen> leases = new HashMap<>();
   private final Map<String, Long> missingSince = new HashMap<>();
+  /** Identities whose member Lease was seen cleared (their terms ended for good), and when. */
+  private final Map<String, Long> endedMembers = new HashMap<>();
   private boolean synced;
   private Set<String> liveMembers = Set.of();
   private long membersChangedAtNanos;
@@ -296,6 +298,10 @@ final class SlotRing {
     if (lease.isMember() && lease.hasHolder()) {
       missingSince.remove(lease.holder());
     }
+    String prefix = config.memberLeaseName("");
+    if (lease.isMember() && !lease.hasHolder() && lease.name().startsWith(prefix)) {
+      endedMembers.putIfAbsent(lease.name().substring(prefix.length()), clock.nanoTime());
+    }
     step();
   }
 
@@ -369,6 +375,8 @@ final class SlotRing {
       }
     }
     missingSince.keySet().retainAll(holders);
+    long now = clock.nanoTime();
+    endedMembers.entrySet().removeIf(e -> !holders.contains(e.getKey()) && now - e.getValue() >= 2 * leaseNanos);
     metrics.report(ownedSlots(), unownedSlots(), liveMembers.size(), expiredMembers(), blockedReason != null);
   }
 
@@ -426,6 +434,10 @@ final class SlotRing {
       return true;
     }
     Seen holderLease = leases.get(config.memberLeaseName(record.holder()));
+    if (holderLease == null && endedMembers.containsKey(record.holder())) {
+      // Seen cleared before it was deleted (it left, or was reaped): its terms ended for good, as below.
+      return true;
+    }
     if (holderLease == null) {
       // Events of one watch arrive in order, so a member Lease created before the slot was claimed
       // would have been seen: it was deleted. By hand, it may be renewed no more while its holder
