@@ -28,6 +28,10 @@ final class ReplicaClock implements Clock {
     }
   }
 
+  /** The replica whose task runs now (for the trace), or null. */
+  static String running;
+
+  private final String name;
   private final FakeClock shared;
   private final Runnable afterEach;
   private final Map<Long, Entry> entries = new HashMap<>();
@@ -37,7 +41,8 @@ final class ReplicaClock implements Clock {
   private boolean crashed;
 
   /** @param afterEach runs after every task of this replica (the invariant checks) */
-  ReplicaClock(FakeClock shared, Runnable afterEach) {
+  ReplicaClock(String name, FakeClock shared, Runnable afterEach) {
+    this.name = name;
     this.shared = shared;
     this.afterEach = afterEach;
   }
@@ -104,7 +109,13 @@ final class ReplicaClock implements Clock {
       return;
     }
     entries.remove(entry.id);
-    entry.task.run();
+    String outer = running;
+    running = name;
+    try {
+      entry.task.run();
+    } finally {
+      running = outer;
+    }
     afterEach.run();
   }
 }

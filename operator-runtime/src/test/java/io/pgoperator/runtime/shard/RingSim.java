@@ -59,7 +59,7 @@ final class RingSim {
 
     Replica(String name, int slots) {
       this.name = name;
-      this.clock = new ReplicaClock(RingSim.this.clock, RingSim.this::check);
+      this.clock = new ReplicaClock(name, RingSim.this.clock, RingSim.this::check);
       this.api = new FakeRingApi(server, RingSim.this.clock, clock, random, minLatencyMillis, maxLatencyMillis);
       ShardingConfig config = new ShardingConfig(new LeaderElectionConfig("ns", RING, name + "_uid", LEASE, RENEW,
           RETRY, true, false, null), slots, DRAIN_TIMEOUT);
@@ -132,7 +132,7 @@ final class RingSim {
 
   void log(String line) {
     trace.addLast(String.format("%9.3fs %s", nowMillis() / 1000.0, line));
-    while (trace.size() > 400) {
+    while (trace.size() > 1_000) {
       trace.removeFirst();
     }
   }

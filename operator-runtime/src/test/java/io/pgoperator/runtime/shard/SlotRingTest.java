@@ -194,6 +194,33 @@ class SlotRingTest {
     assertThat(a.owned()).isZero();
   }
 
+  /**
+   * A handoff lands naming a member that has just left (it cleared, then deleted its member Lease,
+   * before the handoff landed): the clear proved its terms ended, so the slot is free at once, not
+   * after a lease duration of the member Lease missing.
+   */
+  @Test
+  void aSlotHandedToAMemberThatLeftIsFreeAtOnce() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Instant now = sim.clock.wallTime();
+    String ghostLease = RingSim.RING + "-member-ghost-x1";
+    RingLease ghost = sim.server.create(new RingLease(ghostLease, "ghost-x1", 0, 15, now, now, null,
+        Map.of(RingLease.RING_LABEL, RingSim.RING, RingLease.ROLE_LABEL, RingLease.ROLE_MEMBER),
+        Map.of(RingLease.SLOTS_ANNOTATION, "16")));
+    sim.advance(100);
+    // As if a had handed slot 0 to ghost, which left right after.
+    a.clock.pause();
+    RingLease cleared = sim.server.update(ghost.heldBy("", 0, 15, now));
+    sim.server.delete(ghostLease, cleared.resourceVersion());
+    // The handoff was decided before ghost left, and lands after.
+    RingLease slot0 = sim.server.get(slotLease(0));
+    sim.server.update(slot0.heldBy("ghost-x1", slot0.transitions() + 1, 15, now));
+    a.clock.resume();
+    sim.advance(RingSim.RETRY.toMillis() * 3);
+    assertThat(a.owns(0)).as("slot 0 reclaimed well before a lease duration").isTrue();
+  }
+
   private List<Integer> slotsOf(Replica replica) {
     List<Integer> slots = new ArrayList<>();
     for (int slot = 0; slot < replica.ring.slots(); slot++) {
