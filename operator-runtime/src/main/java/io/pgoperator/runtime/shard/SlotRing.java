@@ -644,8 +644,7 @@ final class SlotRing {
     nextMemberActionNanos = clock.nanoTime() + retryNanos;
     if (oldLease != null) {
       // Clear our old member Lease, so that the slots naming it are free at once (our terms ended).
-      Instant wall = clock.wallTime();
-      api.update(oldLease.heldBy("", oldLease.transitions(), oldLease.durationSeconds(), wall))
+      clearOwn(oldLease)
           .onFailure(error -> LOG.debug("clearing old member lease {} failed: {}", oldLease.name(), error.toString()));
     }
   }
@@ -662,9 +661,7 @@ final class SlotRing {
       stop();
       return;
     }
-    Instant wall = clock.wallTime();
-    bounded("release of member lease " + own.name(),
-        api.update(own.heldBy("", own.transitions(), own.durationSeconds(), wall)))
+    bounded("release of member lease " + own.name(), clearOwn(own))
         .compose(cleared -> api.delete(cleared.name(), cleared.resourceVersion()))
         .onComplete(done -> {
           if (done.failed()) {
@@ -675,6 +672,22 @@ final class SlotRing {
           }
           stop();
         });
+  }
+
+  /**
+   * Clears a member Lease of ours (our terms have ended). A conflict is usually our own renew that
+   * landed unanswered: clear at the version read, if the Lease still names us.
+   */
+  private Future<RingLease> clearOwn(RingLease own) {
+    Instant wall = clock.wallTime();
+    return api.update(own.heldBy("", own.transitions(), own.durationSeconds(), wall)).recover(error -> {
+      if (!(error instanceof RingConflictException)) {
+        return Future.failedFuture(error);
+      }
+      return api.get(own.name()).compose(read -> read != null && own.holder().equals(read.holder())
+          ? api.update(read.heldBy("", read.transitions(), read.durationSeconds(), wall))
+          : Future.failedFuture(error));
+    });
   }
 
   // ---- reaping ----
