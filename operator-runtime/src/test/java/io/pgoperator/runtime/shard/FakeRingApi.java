@@ -27,8 +27,8 @@ final class FakeRingApi implements RingApi {
   private final FakeClock shared;
   private final ReplicaClock clock;
   private final Random random;
-  private final int minLatencyMillis;
-  private final int maxLatencyMillis;
+  int minLatencyMillis;
+  int maxLatencyMillis;
   private final Set<String> reported = new HashSet<>();
   private Consumer<RingLease> changed;
   private Consumer<String> deleted;

@@ -156,6 +156,24 @@ final class RingSim {
     return owners;
   }
 
+  /** The stored slot Lease, the member Leases and each replica's view, for a failure message. */
+  String describe(int slot) {
+    StringBuilder text = new StringBuilder();
+    String slotName = String.format("%s-slot-%02d-of-16", RING, slot);
+    text.append("\n  stored ").append(server.get(slotName));
+    server.snapshot().values().stream().filter(RingLease::isMember)
+        .forEach(lease -> text.append("\n  stored member ").append(lease.name()).append(" holder '")
+            .append(lease.holder()).append("' rv ").append(lease.resourceVersion()).append(" renewed ")
+            .append(lease.renewTime()));
+    for (Replica replica : replicas) {
+      text.append("\n  ").append(replica).append(replica.crashed ? " crashed" : "").append(replica.left ? " left" : "")
+          .append(replica.clock.paused() ? " paused" : "").append(replica.api.partitioned() ? " partitioned" : "")
+          .append(replica.healthy() ? " healthy" : "").append(" sees members ").append(replica.ring.liveMembers())
+          .append(" blocked ").append(replica.ring.blockedReason());
+    }
+    return text.toString();
+  }
+
   private void check() {
     if (violation != null) {
       return;

@@ -221,6 +221,35 @@ class SlotRingTest {
     assertThat(a.owns(0)).as("slot 0 reclaimed well before a lease duration").isTrue();
   }
 
+  /**
+   * A leave while a renew is in flight: the renew lands but its answer is dropped, so the member
+   * Lease the leaver clears is at an older version. It must still be cleared and deleted, or the
+   * others count the leaver as live for a lease duration and hand slots back to it.
+   */
+  @Test
+  void aLeaveDuringARenewStillClearsTheMemberLease() {
+    sim.minLatencyMillis = 300;
+    sim.maxLatencyMillis = 300;
+    Replica a = sim.start("a");
+    sim.minLatencyMillis = 5;
+    sim.maxLatencyMillis = 5;
+    Replica b = sim.start("b");
+    sim.advance(10_000);
+    assertThat(a.owned() + b.owned()).isEqualTo(16);
+    String aMember = RingSim.RING + "-member-" + a.ring.identity();
+    int before = a.api.requests;
+    while (a.api.requests == before) {
+      sim.advance(10);
+    }
+    sim.advance(320); // a's renew has landed; its answer is on the way
+    a.api.minLatencyMillis = 5; // and comes after a's handoffs are done
+    a.api.maxLatencyMillis = 5;
+    a.onRing(a.ring::leave);
+    sim.advance(3_000);
+    assertThat(sim.server.get(aMember)).as("a's member Lease").isNull();
+    assertThat(b.owned()).isEqualTo(16);
+  }
+
   private List<Integer> slotsOf(Replica replica) {
     List<Integer> slots = new ArrayList<>();
     for (int slot = 0; slot < replica.ring.slots(); slot++) {
