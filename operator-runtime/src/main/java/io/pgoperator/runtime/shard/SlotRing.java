@@ -103,6 +103,8 @@ final class SlotRing {
   private final boolean[] pending;
   private final int[] endedTransitions;
   private final long[] freeSinceNanos;
+  /** Handoffs started and not yet done (draining or writing), by slot: a leave waits for them too. */
+  private final Map<Integer, Future<Void>> handingOff = new HashMap<>();
   private final Set<String> reaping = new HashSet<>();
   private final Set<String> deleting = new HashSet<>();
   private String blockedReason;
@@ -262,6 +264,8 @@ final class SlotRing {
         handoffs.add(handOff(slot, successors[slot] == null ? "" : successors[slot], "leave"));
       }
     }
+    // Rebalance handoffs already draining: their slots' reconciles must end before we have left.
+    handoffs.addAll(handingOff.values());
     Future.join(handoffs).onComplete(done -> releaseMember());
     return left.future();
   }
@@ -798,7 +802,8 @@ final class SlotRing {
       metrics.drained(clock.nanoTime() - started);
       endTerm(slot, term);
       Seen seen = leases.get(config.slotLeaseName(slot));
-      if (seen == null || from == null || !from.equals(seen.lease().holder())) {
+      if (phase == Phase.STOPPED || seen == null || from == null || !from.equals(seen.lease().holder())) {
+        // Abandoned meanwhile: write nothing (the slot is free once our member Lease is reaped).
         pending[slot] = false;
         done.complete();
         step();
@@ -819,7 +824,10 @@ final class SlotRing {
             step();
           });
     });
-    return done.future();
+    Future<Void> handoff = done.future();
+    handingOff.put(slot, handoff);
+    handoff.onComplete(finished -> handingOff.remove(slot, handoff));
+    return handoff;
   }
 
   /** A record naming us with no term of ours (an ended term, or a handoff to us while leaving): pass it on. */
