@@ -40,6 +40,9 @@ final class FakeRingApi implements RingApi {
   private boolean partitioned;
   boolean hangWhilePartitioned;
   int requests;
+  /** Requests sent after {@link #close()}: a ring that stopped should write nothing more. */
+  final java.util.List<String> afterClose = new java.util.ArrayList<>();
+  private boolean closed;
 
   FakeRingApi(FakeRingServer server, FakeClock shared, ReplicaClock clock, Random random, int minLatencyMillis,
       int maxLatencyMillis) {
@@ -86,22 +89,22 @@ final class FakeRingApi implements RingApi {
 
   @Override
   public Future<RingLease> get(String name) {
-    return request(() -> server.get(name));
+    return request("get " + name, () -> server.get(name));
   }
 
   @Override
   public Future<RingLease> create(RingLease lease) {
-    return request(() -> server.create(lease));
+    return request("create " + lease.name(), () -> server.create(lease));
   }
 
   @Override
   public Future<RingLease> update(RingLease lease) {
-    return request(() -> server.update(lease));
+    return request("update " + lease.name() + " holder '" + lease.holder() + "'", () -> server.update(lease));
   }
 
   @Override
   public Future<Void> delete(String name, String resourceVersion) {
-    return request(() -> {
+    return request("delete " + name, () -> {
       server.delete(name, resourceVersion);
       return null;
     });
@@ -109,6 +112,7 @@ final class FakeRingApi implements RingApi {
 
   @Override
   public Future<Void> close() {
+    closed = true;
     watching = false;
     server.unsubscribe(this);
     return Future.succeededFuture();
@@ -168,8 +172,11 @@ final class FakeRingApi implements RingApi {
     clock.setTimer((due - shared.nanoTime()) / 1_000_000L, event);
   }
 
-  private <T> Future<T> request(Supplier<T> operation) {
+  private <T> Future<T> request(String what, Supplier<T> operation) {
     requests++;
+    if (closed) {
+      afterClose.add(what);
+    }
     Promise<T> answer = Promise.promise();
     if (partitioned) {
       if (!hangWhilePartitioned) {

@@ -18,7 +18,8 @@ import java.util.Random;
  * Several {@link SlotRing}s against one {@link FakeRingServer} on one {@link FakeClock}, with the
  * safety invariants checked from outside after every task any replica runs and every write the
  * server takes: at most one valid term per slot at any instant, and a slot's terms numbered in
- * increasing order. Timings are client-go's defaults (15 s / 10 s / 2 s).
+ * increasing order. Its listener checks that it is told of each term once, while valid, and of its
+ * release once; one drain in twenty outlasts the drain timeout. Timings are client-go's defaults (15 s / 10 s / 2 s).
  */
 final class RingSim {
 
@@ -38,6 +39,8 @@ final class RingSim {
   int minLatencyMillis = 5;
   int maxLatencyMillis = 5;
   int maxDrainMillis = 0;
+  /** When set, every drain takes exactly this long. */
+  Integer drainMillis;
   /** Per slot, the last term seen valid and its number. */
   private final LeaderTerm[] lastTerm = new LeaderTerm[256];
   private final long[] lastTermNumber = new long[256];
@@ -54,6 +57,10 @@ final class RingSim {
     final FakeRingApi api;
     final SlotRing ring;
     final List<String> heard = new ArrayList<>();
+    /** What the listener was told it holds. */
+    final java.util.Map<Integer, LeaderTerm> held = new java.util.HashMap<>();
+    private final java.util.Set<LeaderTerm> releasedTerms =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     boolean crashed;
     boolean left;
 
@@ -68,16 +75,29 @@ final class RingSim {
       ring.addListener(new OwnershipListener() {
         @Override
         public void acquired(int slot, LeaderTerm term) {
+          if (!term.isValid() || ring.termFor(slot) != term || held.put(slot, term) != null) {
+            fail(Replica.this + " told of slot " + slot + " under " + term + " (valid " + term.isValid()
+                + ", current " + ring.termFor(slot) + ", still holding " + held.get(slot) + ")");
+          }
           heard.add("acquired " + slot);
           log(Replica.this.name + " acquired slot " + slot + " (" + term + ")");
         }
 
         @Override
         public Future<Void> released(int slot, LeaderTerm term) {
+          // Told again of a release it heard already (a loss during a handoff's drain): allowed, the
+          // contract does not promise once and the controllers compare terms.
+          if (held.get(slot) == term) {
+            held.remove(slot);
+            releasedTerms.add(term);
+          } else if (!releasedTerms.contains(term)) {
+            fail(Replica.this + " told slot " + slot + " under " + term + " is released, but it was not acquired");
+          }
           heard.add("released " + slot);
           log(Replica.this.name + " released slot " + slot + " (" + term + ", valid " + term.isValid() + ")");
           Promise<Void> drained = Promise.promise();
-          int drain = maxDrainMillis == 0 ? 0 : random.nextInt(maxDrainMillis + 1);
+          int drain = drainMillis != null ? drainMillis : maxDrainMillis == 0 ? 0 : random.nextInt(20) == 0
+              ? (int) DRAIN_TIMEOUT.toMillis() + random.nextInt(3_000) : random.nextInt(maxDrainMillis + 1);
           RingSim.this.clock.setTimer(drain, drained::tryComplete);
           return drained.future();
         }

@@ -39,7 +39,7 @@ class SlotRingPropertyTest {
   static final long QUIET = RingSim.LEASE.toMillis() + 10 * RingSim.RETRY.toMillis();
   private static final int MAX_REPLICAS = 6;
 
-  /** Seeds 1..30; {@code -Dring.seeds=31-1000} explores more. */
+  /** Seeds 1..30; {@code -Dring.seeds=31-1000} explores more, {@code -Dring.trace=true} prints each run. */
   static LongStream seeds() {
     String[] range = System.getProperty("ring.seeds", "1-30").split("-");
     return LongStream.rangeClosed(Long.parseLong(range[0]), Long.parseLong(range[1]));
@@ -70,6 +70,14 @@ class SlotRingPropertyTest {
       // A safety violation carries the trace already (RingSim fails with it).
       throw new AssertionError("seed " + seed + ": " + e.getMessage()
           + (sim.violation() != null ? "" : "\n--- trace (last events) ---\n" + sim.trace()), e);
+    }
+    if (Boolean.getBoolean("ring.trace")) {
+      System.out.println(sim.trace());
+    }
+    for (Replica r : sim.replicas) {
+      if (!r.api.afterClose.isEmpty()) {
+        System.out.printf("seed %d: %s (%s) sent after close: %s%n", seed, r, r.crashed ? "abandoned" : "left", r.api.afterClose);
+      }
     }
     System.out.printf("seed %d: max unowned %d ms with a healthy replica, %d balance checks, %d events%n", seed,
         run.maxUnowned, run.balanceChecks, run.events);

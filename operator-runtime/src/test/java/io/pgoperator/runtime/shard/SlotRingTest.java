@@ -250,6 +250,39 @@ class SlotRingTest {
     assertThat(b.owned()).isEqualTo(16);
   }
 
+  /** A leave waits for the handoffs already draining, and the ring writes nothing once it has left. */
+  @Test
+  void aLeaveWaitsForHandoffsAlreadyDraining() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    sim.drainMillis = 8_000;
+    Replica b = sim.start("b");
+    sim.advance(3_000); // a is draining the slots it hands to b
+    assertThat(a.heard).filteredOn(e -> e.startsWith("released")).hasSize(8);
+    sim.drainMillis = 0; // its other slots drain at once
+    io.vertx.core.Promise<Void> left = io.vertx.core.Promise.promise();
+    a.onRing(() -> a.ring.leave().onComplete(left));
+    sim.advance(1_000);
+    assertThat(left.future().isComplete()).as("left while 8 slots still drain").isFalse();
+    sim.advance(10_000);
+    assertThat(left.future().succeeded()).isTrue();
+    assertThat(b.owned()).isEqualTo(16);
+    assertThat(a.api.afterClose).as("requests after a stopped").isEmpty();
+  }
+
+  /** abandon() writes nothing, not even a handoff whose drain ends after it. */
+  @Test
+  void anAbandonDuringADrainWritesNothing() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    sim.drainMillis = 5_000;
+    sim.start("b");
+    sim.advance(3_000);
+    a.onRing(a.ring::abandon);
+    sim.advance(10_000);
+    assertThat(a.api.afterClose).as("requests after a stopped").isEmpty();
+  }
+
   private List<Integer> slotsOf(Replica replica) {
     List<Integer> slots = new ArrayList<>();
     for (int slot = 0; slot < replica.ring.slots(); slot++) {
