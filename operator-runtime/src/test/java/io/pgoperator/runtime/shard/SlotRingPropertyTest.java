@@ -21,9 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <ul>
  *   <li><b>progress</b>: no slot stays without a valid term for longer than {@link #UNOWNED_BOUND}
  *       while some replica is healthy (running, neither paused nor partitioned, with a valid
- *       membership), counted from when the longest-healthy replica became healthy (a replica
- *       judges a member expired a lease duration after it first saw its Lease, whatever the
- *       Lease's timestamps say);
+ *       membership), counted from the latest of: the slot losing its owner, the longest-healthy
+ *       replica becoming healthy (a replica judges a member expired a lease duration after it
+ *       first saw its Lease, whatever the Lease's timestamps say), and the last crash, pause or
+ *       partition (the slot may be assigned to the member that failed, which looks live until its
+ *       Lease expires);
  *   <li><b>balance</b>: once nothing has happened for {@link #QUIET} and every running replica is
  *       healthy, each owns floor(S/N) or ceil(S/N) slots and every slot is owned.
  * </ul>
@@ -91,6 +93,8 @@ class SlotRingPropertyTest {
     private final long[] unownedSince = new long[SLOTS];
     private final java.util.Map<Replica, Long> healthySince = new java.util.HashMap<>();
     private long lastEvent;
+    /** The last crash, pause or partition: a slot may wait a lease duration on a member that failed. */
+    private long lastFailure;
     private long nextEvent;
     private int names;
     long maxUnowned;
@@ -140,6 +144,7 @@ class SlotRingPropertyTest {
       } else if (choice < 42) {
         Replica r = pick(running);
         boolean abandon = !r.clock.paused() && random.nextBoolean();
+        lastFailure = sim.nowMillis();
         sim.log("EVENT crash " + r + (abandon ? " (abandon)" : " (silent)"));
         r.crashed = true;
         if (abandon) {
@@ -150,6 +155,7 @@ class SlotRingPropertyTest {
       } else if (choice < 70 && !awake.isEmpty()) {
         Replica r = pick(awake);
         long pause = random.nextInt(4) == 0 ? 10_000 + random.nextInt(15_000) : 100 + random.nextInt(9_000);
+        lastFailure = sim.nowMillis();
         sim.log("EVENT pause " + r + " for " + pause + " ms");
         r.clock.pause();
         at(sim.nowMillis() + pause, () -> {
@@ -164,6 +170,7 @@ class SlotRingPropertyTest {
         Replica r = pick(reachable);
         boolean hang = random.nextBoolean();
         long length = random.nextInt(3) == 0 ? 12_000 + random.nextInt(20_000) : 200 + random.nextInt(9_000);
+        lastFailure = sim.nowMillis();
         sim.log("EVENT partition " + r + (hang ? " (requests hang)" : " (requests fail)") + " for " + length
             + " ms");
         r.api.partition(hang);
@@ -190,7 +197,7 @@ class SlotRingPropertyTest {
           unownedSince[slot] = now;
           continue;
         }
-        long unowned = now - Math.max(unownedSince[slot], observingSince);
+        long unowned = now - Math.max(Math.max(unownedSince[slot], observingSince), lastFailure);
         maxUnowned = Math.max(maxUnowned, unowned);
         if (unowned > UNOWNED_BOUND) {
           sim.log("STATE " + sim.describe(slot));
