@@ -16,6 +16,8 @@ final class FakeRingServer {
   private final Map<String, RingLease> leases = new TreeMap<>();
   private final List<FakeRingApi> views = new ArrayList<>();
   private final Runnable afterWrite;
+  /** Told of every stored Lease with the one it replaced (null when created). */
+  java.util.function.BiConsumer<RingLease, RingLease> onStore = (before, after) -> {};
   private long version;
   int writes;
 
@@ -75,7 +77,8 @@ final class FakeRingServer {
   private RingLease store(RingLease lease) {
     RingLease stored = new RingLease(lease.name(), lease.holder(), lease.transitions(), lease.durationSeconds(),
         lease.acquireTime(), lease.renewTime(), String.valueOf(++version), lease.labels(), lease.annotations());
-    leases.put(stored.name(), stored);
+    RingLease before = leases.put(stored.name(), stored);
+    onStore.accept(before, stored);
     writes++;
     notifyViews(stored.name(), stored);
     return stored;

@@ -46,8 +46,17 @@ final class RingSim {
   private final long[] lastTermNumber = new long[256];
   private String violation;
 
+  /** Slot Leases written naming, as new holder, a member that had begun to leave. */
+  int handoffsToLeavers;
+
   RingSim(long seed) {
     this.random = new Random(seed);
+    server.onStore = (before, after) -> {
+      if (after.isSlot() && before != null && after.hasHolder() && !after.holder().equals(before.holder())
+          && replicas.stream().anyMatch(r -> r.left && after.holder().equals(r.ring.identity()))) {
+        handoffsToLeavers++;
+      }
+    };
   }
 
   /** One replica: its clock, its connection, its ring and what its listener heard. */

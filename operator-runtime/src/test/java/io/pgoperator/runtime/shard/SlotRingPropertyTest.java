@@ -81,8 +81,9 @@ class SlotRingPropertyTest {
         System.out.printf("seed %d: %s (%s) sent after close: %s%n", seed, r, r.crashed ? "abandoned" : "left", r.api.afterClose);
       }
     }
-    System.out.printf("seed %d: max unowned %d ms with a healthy replica, %d balance checks, %d events%n", seed,
-        run.maxUnowned, run.balanceChecks, run.events);
+    System.out.printf("seed %d: max unowned %d ms with a healthy replica, %d balance checks, %d events, %d leaves,"
+        + " %d slots handed to a member while it was leaving%n", seed, run.maxUnowned, run.balanceChecks, run.events,
+        sim.replicas.stream().filter(r -> r.left).count(), sim.handoffsToLeavers);
   }
 
   /** One seed's run: the random schedule and the progress and balance checks. */

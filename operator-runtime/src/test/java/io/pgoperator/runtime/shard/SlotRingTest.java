@@ -283,6 +283,31 @@ class SlotRingTest {
     assertThat(a.api.afterClose).as("requests after a stopped").isEmpty();
   }
 
+  /**
+   * A leaving member looks live until its member Lease is cleared; the others should not hand it
+   * back the slots it is handing them (each round trip a drain) meanwhile. Today they do: the
+   * leaver passes them on, they hand them back ("rebalance"), for as long as its leave drains
+   * (SlotRingPropertyTest seeds 1-200: 2868 slots handed to leavers over 407 leaves). Not handing
+   * a slot straight back to its giver halves that but delays balance by up to a lease duration
+   * when two views disagree; the fix is for a leaver to mark its member Lease so that the others
+   * leave it out of the assignment.
+   */
+  @org.junit.jupiter.api.Disabled("known churn: slots are handed back to a leaving member until its Lease is cleared")
+  @Test
+  void slotsAreNotHandedBackToAMemberThatIsLeaving() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Replica b = sim.start("b");
+    sim.advance(6_000);
+    assertThat(b.owned()).isEqualTo(8);
+    sim.drainMillis = 4_000;
+    b.left = true;
+    b.onRing(b.ring::leave);
+    sim.advance(20_000);
+    assertThat(a.owned()).isEqualTo(16);
+    assertThat(sim.handoffsToLeavers).as("slots handed to b while it was leaving").isZero();
+  }
+
   private List<Integer> slotsOf(Replica replica) {
     List<Integer> slots = new ArrayList<>();
     for (int slot = 0; slot < replica.ring.slots(); slot++) {
