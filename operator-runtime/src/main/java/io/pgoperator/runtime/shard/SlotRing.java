@@ -897,6 +897,13 @@ final class SlotRing {
     api.get(name).onSuccess(lease -> {
       if (lease == null) {
         gone(name);
+      } else if (lease.isSlot() && lease.hasHolder() && !lease.holder().equals(identity)
+          && !leases.containsKey(config.memberLeaseName(lease.holder()))
+          && !endedMembers.containsKey(lease.holder())) {
+        // Read ahead of our watch: its holder's member Lease may simply not have reached us yet,
+        // and free() would count it missing and take the slot from a live member. Wait for the watch.
+        LOG.debug("ring {}: lease {} names {}, whose member lease the watch has not shown yet", config.ring(),
+            name, lease.holder());
       } else {
         saw(lease);
       }
