@@ -39,6 +39,8 @@ final class FakeRingApi implements RingApi {
   private long lastEventDue;
   private boolean partitioned;
   boolean hangWhilePartitioned;
+  /** Added to every watch event's latency: a watch that lags far behind, in order, without a relist. */
+  int watchLagMillis;
   int requests;
   /** Requests sent after {@link #close()}: a ring that stopped should write nothing more. */
   final java.util.List<String> afterClose = new java.util.ArrayList<>();
@@ -167,7 +169,7 @@ final class FakeRingApi implements RingApi {
   }
 
   private void deliver(Runnable event) {
-    long due = Math.max(lastEventDue, shared.nanoTime() + latency() * 1_000_000L);
+    long due = Math.max(lastEventDue, shared.nanoTime() + (latency() + (long) watchLagMillis) * 1_000_000L);
     lastEventDue = due;
     clock.setTimer((due - shared.nanoTime()) / 1_000_000L, event);
   }

@@ -127,10 +127,11 @@ final class RingSim {
       return term != null && term.isValid();
     }
 
-    /** Running, reachable, not paused, and a member under a valid membership. */
+    /** Running, reachable, not paused, its watch not lagging, and a member under a valid membership. */
     boolean healthy() {
       LeaderTerm membership = ring.membership();
-      return !crashed && !left && !clock.paused() && !api.partitioned() && membership != null && membership.isValid();
+      return !crashed && !left && !clock.paused() && !api.partitioned() && api.watchLagMillis == 0
+          && membership != null && membership.isValid();
     }
 
     @Override

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Random joins, graceful leaves, crashes, pauses and partitions (with latency up to 60 ms each way
- * and drains up to 2 s), a few simulated minutes per seed. {@link RingSim} checks safety after
+ * Random joins, graceful leaves, crashes, pauses, partitions and watches lagging far behind (with
+ * latency up to 60 ms each way and drains up to 2 s, one in twenty past the drain timeout), four
+ * simulated minutes per seed. {@link RingSim} checks safety after
  * every step; this test checks, every 100 ms of simulated time:
  * <ul>
  *   <li><b>progress</b>: no slot stays without a valid term for longer than {@link #UNOWNED_BOUND}
@@ -153,6 +154,17 @@ class SlotRingPropertyTest {
         } else {
           r.clock.crash();
         }
+      } else if (choice < 50 && !awake.isEmpty()) {
+        Replica r = pick(awake);
+        int lag = 2_000 + random.nextInt(20_000);
+        long length = 5_000 + random.nextInt(30_000);
+        lastFailure = sim.nowMillis();
+        sim.log("EVENT watch of " + r + " lags " + lag + " ms for " + length + " ms");
+        r.api.watchLagMillis = lag;
+        at(sim.nowMillis() + length, () -> {
+          sim.log("EVENT watch of " + r + " keeps up");
+          r.api.watchLagMillis = 0;
+        });
       } else if (choice < 70 && !awake.isEmpty()) {
         Replica r = pick(awake);
         long pause = random.nextInt(4) == 0 ? 10_000 + random.nextInt(15_000) : 100 + random.nextInt(9_000);
