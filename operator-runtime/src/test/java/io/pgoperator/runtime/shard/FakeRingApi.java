@@ -120,6 +120,11 @@ final class FakeRingApi implements RingApi {
     return Future.succeededFuture();
   }
 
+  /** How far the watch is behind: until when events already sent are still on their way. */
+  long behindMillis() {
+    return Math.max(0, (lastEventDue - shared.nanoTime()) / 1_000_000L);
+  }
+
   /** From the server, inside the write: schedule the event's delivery, in order. */
   void serverChanged(String name, RingLease lease) {
     if (!watching || partitioned) {

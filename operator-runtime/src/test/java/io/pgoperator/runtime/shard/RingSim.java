@@ -130,8 +130,13 @@ final class RingSim {
     /** Running, reachable, not paused, its watch not lagging, and a member under a valid membership. */
     boolean healthy() {
       LeaderTerm membership = ring.membership();
-      return !crashed && !left && !clock.paused() && !api.partitioned() && api.watchLagMillis == 0
+      return !crashed && !left && !clock.paused() && !api.partitioned() && !lagging()
           && membership != null && membership.isValid();
+    }
+
+    /** Its watch is more than a second behind (events still on their way from a lag). */
+    boolean lagging() {
+      return api.watchLagMillis > 0 || api.behindMillis() > 1_000;
     }
 
     @Override

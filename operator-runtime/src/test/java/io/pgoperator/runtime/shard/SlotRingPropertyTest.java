@@ -197,6 +197,11 @@ class SlotRingPropertyTest {
     private void checkProgress(long now) {
       // Each replica judges expiry from when it first saw a Lease: the clock starts when the
       // longest-healthy of the replicas healthy now became healthy.
+      // A live member whose watch lags cannot see slots handed to it, and no one else may take
+      // them: that counts as a failure for as long as it lasts.
+      if (sim.replicas.stream().anyMatch(r -> !r.crashed && !r.left && r.lagging())) {
+        lastFailure = now;
+      }
       long observingSince = Long.MAX_VALUE;
       for (Replica r : sim.replicas) {
         if (!r.healthy()) {
