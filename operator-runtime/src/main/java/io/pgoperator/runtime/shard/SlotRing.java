@@ -80,13 +80,8 @@ final class SlotRing {
   // What this replica sees of the ring.
   private final Map<String, Seen> leases = new HashMap<>();
   private final Map<String, Long> missingSince = new HashMap<>();
-  /** Members seen released or reaped (holder cleared): their slots are free even once the Lease is deleted. */
-  private final Set<String> departed = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > 1024;
-    }
-  });
+  /** Identities whose member Lease was seen cleared (their terms ended for good), and when. */
+  private final Map<String, Long> endedMembers = new HashMap<>();
   private boolean synced;
   private Set<String> liveMembers = Set.of();
   private long membersChangedAtNanos;
@@ -108,6 +103,8 @@ final class SlotRing {
   private final boolean[] pending;
   private final int[] endedTransitions;
   private final long[] freeSinceNanos;
+  /** Handoffs started and not yet done (draining or writing), by slot: a leave waits for them too. */
+  private final Map<Integer, Future<Void>> handingOff = new HashMap<>();
   private final Set<String> reaping = new HashSet<>();
   private final Set<String> deleting = new HashSet<>();
   private String blockedReason;
@@ -271,6 +268,8 @@ final class SlotRing {
           handoffs.add(handOff(slot, successors[slot] == null ? "" : successors[slot], "leave"));
         }
       }
+      // Rebalance handoffs already draining: their slots' reconciles must end before we have left.
+      handoffs.addAll(handingOff.values());
       Future.join(handoffs).onComplete(done -> releaseMember());
     });
     return left.future();
@@ -338,8 +337,10 @@ final class SlotRing {
     leases.put(lease.name(), new Seen(lease, clock.nanoTime()));
     if (lease.isMember() && lease.hasHolder()) {
       missingSince.remove(lease.holder());
-    } else if (lease.isMember() && lease.name().startsWith(config.memberLeaseName(""))) {
-      departed.add(lease.name().substring(config.memberLeaseName("").length()));
+    }
+    String prefix = config.memberLeaseName("");
+    if (lease.isMember() && !lease.hasHolder() && lease.name().startsWith(prefix)) {
+      endedMembers.putIfAbsent(lease.name().substring(prefix.length()), clock.nanoTime());
     }
     step();
   }
@@ -412,6 +413,8 @@ final class SlotRing {
       }
     }
     missingSince.keySet().retainAll(holders);
+    long now = clock.nanoTime();
+    endedMembers.entrySet().removeIf(e -> !holders.contains(e.getKey()) && now - e.getValue() >= 2 * leaseNanos);
     metrics.report(ownedSlots(), unownedSlots(), liveMembers.size(), expiredMembers(), blockedReason != null);
   }
 
@@ -468,10 +471,11 @@ final class SlotRing {
     if (record == null || !record.hasHolder()) {
       return true;
     }
-    if (departed.contains(record.holder())) {
+    Seen holderLease = leases.get(config.memberLeaseName(record.holder()));
+    if (holderLease == null && endedMembers.containsKey(record.holder())) {
+      // Seen cleared before it was deleted (it left, or was reaped): its terms ended for good, as below.
       return true;
     }
-    Seen holderLease = leases.get(config.memberLeaseName(record.holder()));
     if (holderLease == null) {
       // Events of one watch arrive in order, so a member Lease created before the slot was claimed
       // would have been seen: it was deleted. By hand, it may be renewed no more while its holder
@@ -531,9 +535,12 @@ final class SlotRing {
     return SlotAssignment.assign(slots, members);
   }
 
+  /** {@code member} is null between memberships (before the first join, after a loss). */
   private static Set<String> without(Set<String> members, String member) {
     Set<String> rest = new TreeSet<>(members);
-    rest.remove(member);
+    if (member != null) {
+      rest.remove(member);
+    }
     return rest;
   }
 
@@ -675,8 +682,7 @@ final class SlotRing {
     nextMemberActionNanos = clock.nanoTime() + retryNanos;
     if (oldLease != null) {
       // Clear our old member Lease, so that the slots naming it are free at once (our terms ended).
-      Instant wall = clock.wallTime();
-      api.update(oldLease.heldBy("", oldLease.transitions(), oldLease.durationSeconds(), wall))
+      clearOwn(oldLease)
           .onFailure(error -> LOG.debug("clearing old member lease {} failed: {}", oldLease.name(), error.toString()));
     }
   }
@@ -693,9 +699,7 @@ final class SlotRing {
       stop();
       return;
     }
-    Instant wall = clock.wallTime();
-    bounded("release of member lease " + own.name(),
-        api.update(own.heldBy("", own.transitions(), own.durationSeconds(), wall)))
+    bounded("release of member lease " + own.name(), clearOwn(own))
         .compose(cleared -> api.delete(cleared.name(), cleared.resourceVersion()))
         .onComplete(done -> {
           if (done.failed()) {
@@ -706,6 +710,22 @@ final class SlotRing {
           }
           stop();
         });
+  }
+
+  /**
+   * Clears a member Lease of ours (our terms have ended). A conflict is usually our own renew that
+   * landed unanswered: clear at the version read, if the Lease still names us.
+   */
+  private Future<RingLease> clearOwn(RingLease own) {
+    Instant wall = clock.wallTime();
+    return api.update(own.heldBy("", own.transitions(), own.durationSeconds(), wall)).recover(error -> {
+      if (!(error instanceof RingConflictException)) {
+        return Future.failedFuture(error);
+      }
+      return api.get(own.name()).compose(read -> read != null && own.holder().equals(read.holder())
+          ? api.update(read.heldBy("", read.transitions(), read.durationSeconds(), wall))
+          : Future.failedFuture(error));
+    });
   }
 
   // ---- reaping ----
@@ -816,7 +836,8 @@ final class SlotRing {
       metrics.drained(clock.nanoTime() - started);
       endTerm(slot, term);
       Seen seen = leases.get(config.slotLeaseName(slot));
-      if (seen == null || from == null || !from.equals(seen.lease().holder())) {
+      if (phase == Phase.STOPPED || seen == null || from == null || !from.equals(seen.lease().holder())) {
+        // Abandoned meanwhile: write nothing (the slot is free once our member Lease is reaped).
         pending[slot] = false;
         done.complete();
         step();
@@ -838,7 +859,10 @@ final class SlotRing {
             step();
           });
     });
-    return done.future();
+    Future<Void> handoff = done.future();
+    handingOff.put(slot, handoff);
+    handoff.onComplete(finished -> handingOff.remove(slot, handoff));
+    return handoff;
   }
 
   /**
@@ -925,6 +949,13 @@ final class SlotRing {
     api.get(name).onSuccess(lease -> {
       if (lease == null) {
         gone(name);
+      } else if (lease.isSlot() && lease.hasHolder() && !lease.holder().equals(identity)
+          && !leases.containsKey(config.memberLeaseName(lease.holder()))
+          && !endedMembers.containsKey(lease.holder())) {
+        // Read ahead of our watch: its holder's member Lease may simply not have reached us yet,
+        // and free() would count it missing and take the slot from a live member. Wait for the watch.
+        LOG.debug("ring {}: lease {} names {}, whose member lease the watch has not shown yet", config.ring(),
+            name, lease.holder());
       } else {
         saw(lease);
       }
