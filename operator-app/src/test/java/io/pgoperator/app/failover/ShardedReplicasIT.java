@@ -173,6 +173,38 @@ class ShardedReplicasIT {
   }
 
   @Test
+  void theSlotsOfAKilledReplicaReportedTerminatedByTheKubeletAreTakenBeforeItsMemberLeaseExpires() {
+    String ns = "shard-reported";
+    Clusters.createNamespace(admin, ns);
+    // A long lease, so that a takeover before it expires can only come from the kubelet's report.
+    OperatorProcesses processes = failover.processes(admin, server.kubeconfigYaml(), ns, List.of(
+        "--lease-duration=60s", "--renew-deadline=40s", "--retry-period=2s", "--shards=" + SlotLeases.SLOTS))
+        .withKubelet();
+    SlotLeases ring = new SlotLeases(admin, ns);
+    List<Replica> replicas = processes.start(3);
+    Map<Integer, String> before = ring.awaitBalanced(replicas, SETTLE);
+    Replica killed = replicas.get(2);
+    String member = before.get(slotsOf(before, killed).iterator().next());
+    String moved = clusterIn(ns, slotsOf(before, killed), CLUSTERS);
+    Clusters.create(admin, ns, moved);
+    Clusters.awaitReconciled(admin, ns, moved);
+    Request lastRenew = lastLeaseWrite(killed, SlotLeases.memberLease(member), Instant.EPOCH)
+        .orElseThrow(() -> new AssertionError(killed + " never wrote its member Lease " + member));
+    Instant expiry = lastRenew.received().plus(Duration.ofSeconds(60));
+
+    processes.crash(killed);
+    ring.awaitBalanced(replicas.subList(0, 2), SETTLE);
+    Clusters.scale(admin, ns, moved, 2);
+    Clusters.awaitReconciled(admin, ns, moved);
+
+    assertThat(Instant.now()).as("slots taken and a moved cluster reconciled before %s's member Lease expired", member)
+        .isBefore(expiry);
+    assertThat(replicas.subList(0, 2)).anySatisfy(survivor -> assertThat(survivor.log().contains(line ->
+        line.message().contains("member " + member + " reaped without waiting for its Lease to expire: container"
+            + " operator of pod " + ns + "/" + killed.identity() + " terminated"))).isTrue());
+  }
+
+  @Test
   void scalingFromThreeToFiveToTwoReplicasKeepsEverySlotOwnedByALiveReplicaAndBalanced() {
     OperatorProcesses processes = processes("shard-scale");
     String ns = processes.namespace();

@@ -34,13 +34,15 @@ public final class ShardedOwnership extends VerticleBase implements Ownership {
    */
   public static ShardedOwnership create(ShardingConfig config, KubernetesClient watches, KubernetesClient requests,
       Clock clock, MeterRegistry registry) {
+    // Outside a Pod (no POD_* environment) there is no kubelet report to follow.
+    MemberPods pods = config.lease().pod() == null ? MemberPods.NONE : new KubeMemberPods(watches, config.namespace());
     return new ShardedOwnership(config, new KubeRingApi(watches, requests, config.namespace(), config.ring(),
-        config.lease().leaseRequestTimeout()), clock, registry);
+        config.lease().leaseRequestTimeout()), pods, clock, registry);
   }
 
-  ShardedOwnership(ShardingConfig config, RingApi api, Clock clock, MeterRegistry registry) {
+  ShardedOwnership(ShardingConfig config, RingApi api, MemberPods pods, Clock clock, MeterRegistry registry) {
     this.config = config;
-    this.ring = new SlotRing(config, api, clock, new ShardingMetrics(registry, config.ring(), config.slots()),
+    this.ring = new SlotRing(config, api, pods, clock, new ShardingMetrics(registry, config.ring(), config.slots()),
         ShardedOwnership::suffix, task -> onContext(task));
   }
 

@@ -1,5 +1,7 @@
 package io.pgoperator.runtime.shard;
 
+import io.pgoperator.runtime.leader.HolderDeath;
+import io.pgoperator.runtime.leader.HolderPod;
 import io.pgoperator.runtime.leader.LeaderTerm;
 import io.pgoperator.runtime.logging.RetryLog;
 import io.pgoperator.runtime.ownership.OwnershipListener;
@@ -65,6 +67,7 @@ final class SlotRing {
 
   private final ShardingConfig config;
   private final RingApi api;
+  private final MemberPods pods;
   private final Clock clock;
   private final ShardingMetrics metrics;
   private final Supplier<String> suffixes;
@@ -117,7 +120,14 @@ final class SlotRing {
    */
   SlotRing(ShardingConfig config, RingApi api, Clock clock, ShardingMetrics metrics, Supplier<String> suffixes,
       java.util.concurrent.Executor onRing) {
+    this(config, api, MemberPods.NONE, clock, metrics, suffixes, onRing);
+  }
+
+  /** @param pods the kubelet's reports on the members' Pods: a member reported gone is reaped at once */
+  SlotRing(ShardingConfig config, RingApi api, MemberPods pods, Clock clock, ShardingMetrics metrics,
+      Supplier<String> suffixes, java.util.concurrent.Executor onRing) {
     this.config = config;
+    this.pods = pods;
     this.onRing = onRing;
     this.api = api;
     this.clock = clock;
@@ -237,6 +247,7 @@ final class SlotRing {
       synced = true;
       step();
     });
+    pods.start(this::step);
     tick();
   }
 
@@ -311,7 +322,7 @@ final class SlotRing {
       current.end();
     }
     membership = null;
-    api.close().onComplete(closed -> left.tryComplete());
+    Future.join(api.close(), pods.close()).onComplete(closed -> left.tryComplete());
   }
 
   // ---- what the watch shows ----
@@ -566,9 +577,14 @@ final class SlotRing {
     identity = config.identityPrefix() + "-" + suffixes.get();
     String name = config.memberLeaseName(identity);
     Instant wall = clock.wallTime();
+    Map<String, String> annotations = new HashMap<>();
+    annotations.put(RingLease.SLOTS_ANNOTATION, String.valueOf(slots));
+    if (config.lease().pod() != null) {
+      // Where this process runs, so that the others can tell from the kubelet's report when it is gone.
+      annotations.putAll(config.lease().pod().annotations());
+    }
     RingLease lease = new RingLease(name, identity, 0, config.leaseDurationSeconds(), wall, wall, null,
-        Map.of(RingLease.RING_LABEL, config.ring(), RingLease.ROLE_LABEL, RingLease.ROLE_MEMBER),
-        Map.of(RingLease.SLOTS_ANNOTATION, String.valueOf(slots)));
+        Map.of(RingLease.RING_LABEL, config.ring(), RingLease.ROLE_LABEL, RingLease.ROLE_MEMBER), annotations);
     String joining = identity;
     memberCall("create of member lease " + name, api.create(lease), now, created -> {
       if (phase != Phase.RUNNING || !joining.equals(identity)) {
@@ -736,10 +752,16 @@ final class SlotRing {
       if (!lease.isMember() || lease.holder().equals(identity) || reaping.contains(lease.name())) {
         continue;
       }
-      if (lease.hasHolder() && !live(seen, now)) {
+      String dead = lease.hasHolder() ? reportedDead(lease) : null;
+      if (lease.hasHolder() && (!live(seen, now) || dead != null)) {
         reaping.add(lease.name());
-        LOG.info("ring {}: member {} has not renewed for {}s: reaping it, its slots become free", config.ring(),
-            lease.holder(), (now - seen.changedAtNanos()) / 1_000_000_000);
+        if (dead != null && live(seen, now)) {
+          LOG.info("ring {}: member {} reaped without waiting for its Lease to expire: {}", config.ring(),
+              lease.holder(), dead);
+        } else {
+          LOG.info("ring {}: member {} has not renewed for {}s: reaping it, its slots become free", config.ring(),
+              lease.holder(), (now - seen.changedAtNanos()) / 1_000_000_000);
+        }
         bounded("reap of " + lease.name(), api.update(lease.heldBy("", lease.transitions(), lease.durationSeconds(),
             clock.wallTime()))).onComplete(done -> {
               reaping.remove(lease.name());
@@ -753,6 +775,20 @@ final class SlotRing {
         api.delete(lease.name(), lease.resourceVersion()).onComplete(done -> deleting.remove(lease.name()));
       }
     }
+  }
+
+  /**
+   * Why the kubelet's report says the member's process is gone, or null: the rule of {@link
+   * HolderDeath}, against the Pod the member wrote on its Lease and the Lease's acquire and renew
+   * times (a dead process sends no more writes, so its slots need no expiry).
+   */
+  private String reportedDead(RingLease lease) {
+    HolderPod holder = HolderPod.fromAnnotations(lease.annotations());
+    if (holder == null) {
+      return null;
+    }
+    return HolderDeath.of(holder, lease.acquireTime(), lease.renewTime(), pods.get(holder.namespace(), holder.name()))
+        .orElse(null);
   }
 
   // ---- slots ----

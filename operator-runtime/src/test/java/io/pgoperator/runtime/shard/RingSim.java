@@ -1,6 +1,7 @@
 package io.pgoperator.runtime.shard;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgoperator.runtime.leader.HolderPod;
 import io.pgoperator.runtime.leader.LeaderElectionConfig;
 import io.pgoperator.runtime.leader.LeaderTerm;
 import io.pgoperator.runtime.ownership.OwnershipListener;
@@ -31,6 +32,8 @@ final class RingSim {
 
   final FakeClock clock = new FakeClock();
   final FakeRingServer server = new FakeRingServer(this::check);
+  /** What the kubelet reports on each replica's Pod (nothing unless a test says so). */
+  final FakeKubelet kubelet = new FakeKubelet();
   final Random random;
   final List<Replica> replicas = new ArrayList<>();
   private final Deque<String> trace = new ArrayDeque<>();
@@ -71,6 +74,8 @@ final class RingSim {
     private final java.util.Set<LeaderTerm> releasedTerms =
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     boolean crashed;
+    /** Crashed and reported terminated by the kubelet: its process is gone. */
+    boolean dead;
     boolean left;
 
     Replica(String name, int slots) {
@@ -78,9 +83,10 @@ final class RingSim {
       this.clock = new ReplicaClock(name, RingSim.this.clock, RingSim.this::check);
       this.api = new FakeRingApi(server, RingSim.this.clock, clock, random, minLatencyMillis, maxLatencyMillis);
       ShardingConfig config = new ShardingConfig(new LeaderElectionConfig("ns", RING, name + "_uid", LEASE, RENEW,
-          RETRY, true, false, null), slots, DRAIN_TIMEOUT);
-      this.ring = new SlotRing(config, api, clock, new ShardingMetrics(new SimpleMeterRegistry(), RING, slots),
-          () -> "m" + (++suffixes), task -> clock.setTimer(0, task));
+          RETRY, true, false, new HolderPod("ns", name, name + "-uid", "operator")), slots, DRAIN_TIMEOUT);
+      this.ring = new SlotRing(config, api, kubelet.viewFor(clock), clock,
+          new ShardingMetrics(new SimpleMeterRegistry(), RING, slots), () -> "m" + (++suffixes),
+          task -> clock.setTimer(0, task));
       ring.addListener(new OwnershipListener() {
         @Override
         public void acquired(int slot, LeaderTerm term) {
@@ -184,7 +190,8 @@ final class RingSim {
   List<Replica> owners(int slot) {
     List<Replica> owners = new ArrayList<>();
     for (Replica replica : replicas) {
-      if (slot < replica.ring.slots() && replica.owns(slot)) {
+      // A process the kubelet reported gone writes nothing more, whatever its last term says.
+      if (slot < replica.ring.slots() && replica.owns(slot) && !replica.dead) {
         owners.add(replica);
       }
     }

@@ -93,6 +93,48 @@ class SlotRingTest {
   }
 
   @Test
+  void aCrashedMemberReportedTerminatedByTheKubeletIsReapedWithoutWaitingForItsLeaseToExpire() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Replica b = sim.start("b");
+    sim.advance(6_000);
+    assertThat(slotsOf(b)).isNotEmpty();
+    String bMember = RingSim.RING + "-member-" + b.ring.identity();
+    long crashedAt = sim.clock.nanoTime();
+    b.clock.crash();
+    b.crashed = true;
+    b.dead = true;
+    sim.advance(100);
+    sim.kubelet.reportTerminated("b", sim.clock.wallTime());
+    while (a.owned() < 16) {
+      sim.advance(10);
+      assertThat(sim.clock.nanoTime() - crashedAt).as("taken before b's Lease would have expired")
+          .isLessThan(RingSim.LEASE.minus(RingSim.RETRY).toNanos());
+    }
+    assertThat(sim.server.get(bMember).holder()).as("b's member Lease reaped").isEmpty();
+    assertThat(sim.violation()).isNull();
+  }
+
+  @Test
+  void aTerminationReportedBeforeTheMemberJoinedIsAnEarlierProcessAndNoVerdict() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    java.time.Instant beforeJoin = sim.clock.wallTime();
+    sim.advance(2_000);
+    Replica b = sim.start("b");
+    sim.advance(6_000);
+    long pausedAt = sim.clock.nanoTime();
+    b.clock.crash();
+    b.crashed = true;
+    sim.kubelet.reportTerminated("b", beforeJoin);
+    while (a.owned() < 16) {
+      sim.advance(10);
+    }
+    assertThat(sim.clock.nanoTime() - pausedAt).as("taken only after b's Lease expired")
+        .isGreaterThanOrEqualTo(RingSim.LEASE.minus(RingSim.RETRY).toNanos());
+  }
+
+  @Test
   void aMemberPausedBeyondItsRenewDeadlineLosesEverySlotAndRejoinsUnderANewIdentity() {
     Replica a = sim.start("a");
     sim.advance(5_000);
