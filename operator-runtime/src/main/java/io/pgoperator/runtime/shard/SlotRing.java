@@ -3,12 +3,10 @@ package io.pgoperator.runtime.shard;
 import io.pgoperator.runtime.leader.HolderDeath;
 import io.pgoperator.runtime.leader.HolderPod;
 import io.pgoperator.runtime.leader.LeaderTerm;
-import io.pgoperator.runtime.logging.RetryLog;
 import io.pgoperator.runtime.ownership.OwnershipListener;
 import io.pgoperator.runtime.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,20 +54,13 @@ import org.slf4j.LoggerFactory;
 final class SlotRing {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlotRing.class);
-  /** How long past the renew deadline a member may go unrenewed before liveness fails. */
-  static final Duration LIVENESS_GRACE = Duration.ofSeconds(20);
-
   private enum Phase { IDLE, RUNNING, LEAVING, STOPPED }
-
-  /** A Lease as last seen, and when it last changed by this replica's monotonic clock. */
-  private record Seen(RingLease lease, long changedAtNanos) {}
 
   private final ShardingConfig config;
   private final RingApi api;
   private final MemberPods pods;
   private final Clock clock;
   private final ShardingMetrics metrics;
-  private final Supplier<String> suffixes;
   private final java.util.concurrent.Executor onRing;
   private final int slots;
   private final long leaseNanos;
@@ -78,28 +68,17 @@ final class SlotRing {
   private final long retryNanos;
   private final long tickMillis;
   private final List<OwnershipListener> listeners = new ArrayList<>();
-  private final RetryLog joinFailures;
+  private final RequestTimeout requests;
 
   // What this replica sees of the ring.
-  private final Map<String, Seen> leases = new HashMap<>();
-  private final Map<String, Long> missingSince = new HashMap<>();
-  /** Identities whose member Lease was seen cleared (their terms ended for good), and when. */
-  private final Map<String, Long> endedMembers = new HashMap<>();
+  private final RingView view;
   private boolean synced;
   private Set<String> liveMembers = Set.of();
   private long membersChangedAtNanos;
 
   // This replica's membership.
   private Phase phase = Phase.IDLE;
-  private String identity;
-  private RingLease member;
-  private volatile LeaderTerm membership;
-  private volatile long lastRenewNanos;
-  private long memberships;
-  private long memberRequest;
-  private boolean memberBusy;
-  private long nextMemberActionNanos;
-  private long joinedAtNanos;
+  private final MemberLease membership;
 
   // This replica's slots.
   private final AtomicReferenceArray<LeaderTerm> terms;
@@ -127,12 +106,12 @@ final class SlotRing {
   SlotRing(ShardingConfig config, RingApi api, MemberPods pods, Clock clock, ShardingMetrics metrics,
       Supplier<String> suffixes, java.util.concurrent.Executor onRing) {
     this.config = config;
+    this.view = new RingView(config, clock);
     this.pods = pods;
     this.onRing = onRing;
     this.api = api;
     this.clock = clock;
     this.metrics = metrics;
-    this.suffixes = suffixes;
     this.slots = config.slots();
     this.leaseNanos = config.lease().leaseDuration().toNanos();
     this.renewDeadlineNanos = config.lease().renewDeadline().toNanos();
@@ -143,7 +122,28 @@ final class SlotRing {
     this.endedTransitions = new int[slots];
     this.freeSinceNanos = new long[slots];
     Arrays.fill(freeSinceNanos, Long.MIN_VALUE);
-    this.joinFailures = new RetryLog(LOG, "joining ring " + config.namespace() + "/" + config.ring());
+    this.requests = new RequestTimeout(clock, config.lease().leaseRequestTimeout());
+    this.membership = new MemberLease(config, api, clock, metrics, suffixes, requests, new MemberLease.Listener() {
+      @Override
+      public void joined() {
+        Arrays.fill(endedTransitions, 0);
+      }
+
+      @Override
+      public void lost() {
+        endAllSlots("membership lost");
+      }
+
+      @Override
+      public void saw(RingLease lease) {
+        SlotRing.this.saw(lease);
+      }
+
+      @Override
+      public void step() {
+        SlotRing.this.step();
+      }
+    });
   }
 
   // ---- what others read ----
@@ -155,11 +155,11 @@ final class SlotRing {
 
   /** The current member identity, or null while not a member. */
   String identity() {
-    return identity;
+    return membership.identity();
   }
 
   LeaderTerm membership() {
-    return membership;
+    return membership.term();
   }
 
   int slots() {
@@ -179,14 +179,7 @@ final class SlotRing {
 
   /** Slots whose Lease, as this replica sees it, names no live member. Ring context only. */
   int unownedSlots() {
-    int unowned = 0;
-    for (int slot = 0; slot < slots; slot++) {
-      Seen seen = leases.get(config.slotLeaseName(slot));
-      if (seen == null || !seen.lease().hasHolder() || !liveMembers.contains(seen.lease().holder())) {
-        unowned++;
-      }
-    }
-    return unowned;
+    return view.unowned(liveMembers);
   }
 
   Set<String> liveMembers() {
@@ -194,15 +187,7 @@ final class SlotRing {
   }
 
   int expiredMembers() {
-    long now = clock.nanoTime();
-    int expired = 0;
-    for (Seen seen : leases.values()) {
-      if (seen.lease().isMember() && seen.lease().hasHolder() && !seen.lease().holder().equals(identity)
-          && !live(seen, now)) {
-        expired++;
-      }
-    }
-    return expired;
+    return view.expiredMembers(clock.nanoTime(), identity());
   }
 
   String blockedReason() {
@@ -211,16 +196,7 @@ final class SlotRing {
 
   /** Null when fine; otherwise why liveness should fail (a member that stopped renewing: a stuck loop). */
   String unhealthyReason() {
-    LeaderTerm current = membership;
-    if (current == null || phase != Phase.RUNNING) {
-      return null;
-    }
-    long since = clock.nanoTime() - lastRenewNanos;
-    if (since <= renewDeadlineNanos + LIVENESS_GRACE.toNanos()) {
-      return null;
-    }
-    return "member " + identity + " of ring " + config.ring() + " has not renewed for " + since / 1_000_000
-        + "ms: the ring's event loop looks wedged";
+    return phase == Phase.RUNNING ? membership.unhealthyReason() : null;
   }
 
   void addListener(OwnershipListener listener) {
@@ -266,13 +242,11 @@ final class SlotRing {
       return left.future();
     }
     phase = Phase.LEAVING;
-    LOG.info("leaving ring {}/{} as {}: handing off {} slot(s)", config.namespace(), config.ring(), identity,
+    LOG.info("leaving ring {}/{} as {}: handing off {} slot(s)", config.namespace(), config.ring(), identity(),
         ownedSlots());
     // First say so on the member Lease, so that nobody hands us a slot back meanwhile (one write).
-    RingLease own = member;
-    Future<Void> marked = own == null ? Future.succeededFuture() : markLeaving(own, true);
-    marked.onComplete(ignored -> {
-      String[] successors = assignment(without(liveMembers, identity));
+    membership.markLeaving().onComplete(ignored -> {
+      String[] successors = assignment(without(liveMembers, identity()));
       List<Future<Void>> handoffs = new ArrayList<>();
       for (int slot = 0; slot < slots; slot++) {
         if (terms.get(slot) != null && !pending[slot]) {
@@ -281,27 +255,9 @@ final class SlotRing {
       }
       // Rebalance handoffs already draining: their slots' reconciles must end before we have left.
       handoffs.addAll(handingOff.values());
-      Future.join(handoffs).onComplete(done -> releaseMember());
+      Future.join(handoffs).onComplete(done -> membership.release().onComplete(released -> stop()));
     });
     return left.future();
-  }
-
-  /** Marks the member Lease as leaving; once more from a fresh read after a conflict (a renew crossed it). */
-  private Future<Void> markLeaving(RingLease own, boolean retry) {
-    return bounded("mark of member lease " + own.name() + " as leaving", api.update(own.markedLeaving()))
-        .<Void>map(updated -> {
-          member = updated;
-          return null;
-        })
-        .recover(error -> {
-          if (retry && error instanceof RingConflictException) {
-            return api.get(own.name()).compose(fresh -> fresh != null && fresh.holder().equals(own.holder())
-                ? markLeaving(fresh, false) : Future.succeededFuture());
-          }
-          LOG.warn("ring {}: could not mark member lease {} as leaving ({}); handing off anyway", config.ring(),
-              own.name(), error.toString());
-          return Future.succeededFuture();
-        });
   }
 
   /** Stops at once without writing anything: others take the slots once the member Lease expires. */
@@ -317,11 +273,7 @@ final class SlotRing {
   private void stop() {
     phase = Phase.STOPPED;
     cancelTick();
-    LeaderTerm current = membership;
-    if (current != null) {
-      current.end();
-    }
-    membership = null;
+    membership.end();
     Future.join(api.close(), pods.close()).onComplete(closed -> left.tryComplete());
   }
 
@@ -332,32 +284,20 @@ final class SlotRing {
    * what a write of ours already showed (watch events may trail the write's answer): ignored.
    */
   void watched(RingLease lease) {
-    Seen before = leases.get(lease.name());
-    if (before != null && lease.isSlot() && lease.transitions() < before.lease().transitions()) {
-      return;
+    if (!view.isStale(lease)) {
+      saw(lease);
     }
-    saw(lease);
   }
 
   /** What a write's answer, a read or a watch event showed. */
   void saw(RingLease lease) {
-    Seen before = leases.get(lease.name());
-    if (before != null && before.lease().equals(lease)) {
-      return;
+    if (view.record(lease)) {
+      step();
     }
-    leases.put(lease.name(), new Seen(lease, clock.nanoTime()));
-    if (lease.isMember() && lease.hasHolder()) {
-      missingSince.remove(lease.holder());
-    }
-    String prefix = config.memberLeaseName("");
-    if (lease.isMember() && !lease.hasHolder() && lease.name().startsWith(prefix)) {
-      endedMembers.putIfAbsent(lease.name().substring(prefix.length()), clock.nanoTime());
-    }
-    step();
   }
 
   void gone(String name) {
-    if (leases.remove(name) != null) {
+    if (view.remove(name)) {
       step();
     }
   }
@@ -387,7 +327,7 @@ final class SlotRing {
     }
     long now = clock.nanoTime();
     trackMembers(now);
-    keepMembership(now);
+    membership.keep(now, phase == Phase.RUNNING);
     if (!synced) {
       return;
     }
@@ -397,15 +337,14 @@ final class SlotRing {
       report();
       return;
     }
-    LeaderTerm current = membership;
-    if (current == null || !current.isValid()) {
+    if (!membership.valid()) {
       report();
       return;
     }
-    blockedReason = modeConflict(now);
+    blockedReason = view.modeConflict(now, identity());
     String[] desired = assignment(liveMembers);
     boolean stable = now - membersChangedAtNanos >= retryNanos;
-    boolean mayClaim = blockedReason == null && now - joinedAtNanos >= retryNanos;
+    boolean mayClaim = blockedReason == null && now - membership.joinedAtNanos() >= retryNanos;
     for (int slot = 0; slot < slots; slot++) {
       if (!pending[slot]) {
         decide(slot, now, desired[slot], stable, mayClaim);
@@ -416,37 +355,28 @@ final class SlotRing {
 
   /** Publishes what the metrics show (read from the scrape thread). */
   private void report() {
-    Set<String> holders = new HashSet<>();
-    for (int slot = 0; slot < slots; slot++) {
-      Seen seen = leases.get(config.slotLeaseName(slot));
-      if (seen != null) {
-        holders.add(seen.lease().holder());
-      }
-    }
-    missingSince.keySet().retainAll(holders);
-    long now = clock.nanoTime();
-    endedMembers.entrySet().removeIf(e -> !holders.contains(e.getKey()) && now - e.getValue() >= 2 * leaseNanos);
+    view.forgetUnreferenced(clock.nanoTime());
     metrics.report(ownedSlots(), unownedSlots(), liveMembers.size(), expiredMembers(), blockedReason != null);
   }
 
   private void decide(int slot, long now, String desired, boolean stable, boolean mayClaim) {
-    Seen seen = leases.get(config.slotLeaseName(slot));
+    RingView.Seen seen = view.slot(slot);
     RingLease record = seen == null ? null : seen.lease();
     String holder = record == null ? "" : record.holder();
     LeaderTerm term = terms.get(slot);
-    if (holder.equals(identity)) {
+    if (holder.equals(identity())) {
       freeSinceNanos[slot] = Long.MIN_VALUE;
       if (term == null) {
         if (record.transitions() > endedTransitions[slot]) {
           startTerm(slot, record, handedOver(seen, now), "handoff");
-        } else if (identity.equals(desired) && blockedReason == null) {
+        } else if (identity().equals(desired) && blockedReason == null) {
           claim(slot, record, "claim", now);
         } else {
           passOn(slot, record, blockedReason != null || desired == null ? "" : desired);
         }
       } else if (blockedReason != null) {
         handOff(slot, "", "blocked");
-      } else if (desired != null && !desired.equals(identity) && stable) {
+      } else if (desired != null && !desired.equals(identity()) && stable) {
         handOff(slot, desired, "rebalance");
       }
       return;
@@ -455,7 +385,7 @@ final class SlotRing {
       // Only a hand edit can rename the holder of a slot we hold: stop at once.
       loseSlot(slot, "its Lease now names '" + holder + "'");
     }
-    if (!free(slot, record, now)) {
+    if (!view.free(record, now)) {
       freeSinceNanos[slot] = Long.MIN_VALUE;
       return;
     }
@@ -465,7 +395,7 @@ final class SlotRing {
     if (!mayClaim) {
       return;
     }
-    if (identity.equals(desired)) {
+    if (identity().equals(desired)) {
       claim(slot, record, record == null || !record.hasHolder() ? "claim" : "takeover", now);
     } else if (now - freeSinceNanos[slot] >= 2 * retryNanos) {
       // Its desired owner has not claimed it (views differ, or it is gone): anyone may.
@@ -473,73 +403,23 @@ final class SlotRing {
     }
   }
 
-  private long handedOver(Seen seen, long now) {
+  private long handedOver(RingView.Seen seen, long now) {
     return now - seen.changedAtNanos();
   }
 
-  /** Whether a slot Lease held by someone else may be claimed. */
-  private boolean free(int slot, RingLease record, long now) {
-    if (record == null || !record.hasHolder()) {
-      return true;
-    }
-    Seen holderLease = leases.get(config.memberLeaseName(record.holder()));
-    if (holderLease == null && endedMembers.containsKey(record.holder())) {
-      // Seen cleared before it was deleted (it left, or was reaped): its terms ended for good, as below.
-      return true;
-    }
-    if (holderLease == null) {
-      // Events of one watch arrive in order, so a member Lease created before the slot was claimed
-      // would have been seen: it was deleted. By hand, it may be renewed no more while its holder
-      // still acts until its renew deadline: wait a lease duration.
-      long since = missingSince.computeIfAbsent(record.holder(), h -> now);
-      return now - since >= leaseNanos;
-    }
-    return !holderLease.lease().hasHolder();
-  }
-
-  private String modeConflict(long now) {
-    Seen leader = leases.get(config.ring());
-    if (leader != null && leader.lease().hasHolder() && live(leader, now)) {
-      return "a single leader ('" + leader.lease().holder() + "') holds lease " + config.namespace() + "/"
-          + config.ring() + ": this replica runs sharded only once it is gone";
-    }
-    for (Seen seen : leases.values()) {
-      RingLease lease = seen.lease();
-      if (lease.isMember() && lease.hasHolder() && !lease.holder().equals(identity) && live(seen, now)
-          && lease.advertisedSlots() != slots) {
-        return "member '" + lease.holder() + "' splits the keys into " + lease.advertisedSlots()
-            + " slots, this replica into " + slots + ": every replica must run with the same --shards";
-      }
-    }
-    return null;
-  }
-
   private void trackMembers(long now) {
-    Set<String> live = new TreeSet<>();
-    for (Seen seen : leases.values()) {
-      RingLease lease = seen.lease();
-      if (lease.isMember() && lease.hasHolder() && lease.advertisedSlots() == slots && live(seen, now)
-          && !lease.leaving() && lease.name().equals(config.memberLeaseName(lease.holder()))) {
-        live.add(lease.holder());
-      }
-    }
-    LeaderTerm current = membership;
-    if (identity != null && current != null && current.isValid() && phase == Phase.RUNNING) {
-      live.add(identity);
-    } else if (identity != null) {
-      live.remove(identity);
+    Set<String> live = view.liveMembers(now);
+    LeaderTerm current = membership.term();
+    if (identity() != null && current != null && current.isValid() && phase == Phase.RUNNING) {
+      live.add(identity());
+    } else if (identity() != null) {
+      live.remove(identity());
     }
     if (!live.equals(liveMembers)) {
       liveMembers = Set.copyOf(live);
       membersChangedAtNanos = now;
       LOG.info("ring {} members: {}", config.ring(), live);
     }
-  }
-
-  private boolean live(Seen seen, long now) {
-    int seconds = seen.lease().durationSeconds();
-    long duration = seconds > 0 ? Duration.ofSeconds(seconds).toNanos() : leaseNanos;
-    return now - seen.changedAtNanos() < Math.max(duration, leaseNanos);
   }
 
   private String[] assignment(Set<String> members) {
@@ -555,221 +435,32 @@ final class SlotRing {
     return rest;
   }
 
-  // ---- membership ----
-
-  private void keepMembership(long now) {
-    LeaderTerm current = membership;
-    if (current != null && !current.isValid()) {
-      loseMembership("no successful renew within renew-deadline " + renewDeadlineNanos / 1_000_000 + "ms");
-      return;
-    }
-    if (memberBusy || now - nextMemberActionNanos < 0) {
-      return;
-    }
-    if (current != null) {
-      renew(now); // also while leaving: handoffs may wait for reconciles
-    } else if (phase == Phase.RUNNING) {
-      join(now);
-    }
-  }
-
-  private void join(long now) {
-    identity = config.identityPrefix() + "-" + suffixes.get();
-    String name = config.memberLeaseName(identity);
-    Instant wall = clock.wallTime();
-    Map<String, String> annotations = new HashMap<>();
-    annotations.put(RingLease.SLOTS_ANNOTATION, String.valueOf(slots));
-    if (config.lease().pod() != null) {
-      // Where this process runs, so that the others can tell from the kubelet's report when it is gone.
-      annotations.putAll(config.lease().pod().annotations());
-    }
-    RingLease lease = new RingLease(name, identity, 0, config.leaseDurationSeconds(), wall, wall, null,
-        Map.of(RingLease.RING_LABEL, config.ring(), RingLease.ROLE_LABEL, RingLease.ROLE_MEMBER), annotations);
-    String joining = identity;
-    memberCall("create of member lease " + name, api.create(lease), now, created -> {
-      if (phase != Phase.RUNNING || !joining.equals(identity)) {
-        return;
-      }
-      member = created;
-      long validUntil = now + renewDeadlineNanos;
-      if (clock.nanoTime() - validUntil >= 0) {
-        identity = null; // answered too late to count; join again under a new identity
-        return;
-      }
-      LeaderTerm joined = new LeaderTerm(++memberships, clock, validUntil);
-      membership = joined;
-      lastRenewNanos = now;
-      joinedAtNanos = clock.nanoTime();
-      nextMemberActionNanos = clock.nanoTime() + retryNanos;
-      Arrays.fill(endedTransitions, 0);
-      LOG.info("joined ring {}/{} as {} (membership {})", config.namespace(), config.ring(), identity,
-          joined.number());
-      saw(created);
-    }, error -> {
-      if (joining.equals(identity) && membership == null) {
-        identity = null; // a create that may have landed: never reuse its identity
-      }
-      joinFailures.failed("create of member lease " + name + " failed, retrying in " + retryNanos / 1_000_000
-          + "ms: " + error);
-    });
-  }
-
-  private void renew(long now) {
-    RingLease next = member.renewed(clock.wallTime());
-    LeaderTerm renewing = membership;
-    memberCall("renew of member lease " + next.name(), api.update(next), now, renewed -> {
-      if (membership != renewing || !renewing.isValid()) {
-        return;
-      }
-      member = renewed;
-      long validUntil = now + renewDeadlineNanos;
-      if (clock.nanoTime() - validUntil < 0) {
-        renewing.extendUntil(validUntil);
-        lastRenewNanos = now;
-      }
-      nextMemberActionNanos = clock.nanoTime() + retryNanos;
-      saw(renewed);
-    }, error -> {
-      if (membership != renewing) {
-        return;
-      }
-      if (error instanceof RingConflictException) {
-        // Our own earlier renew may have landed unanswered; otherwise someone reaped or deleted us.
-        memberBusy = true;
-        long id = ++memberRequest;
-        api.get(next.name()).onComplete(read -> {
-          if (memberRequest != id || membership != renewing) {
-            return;
-          }
-          memberBusy = false;
-          if (read.succeeded() && read.result() != null && identity.equals(read.result().holder())) {
-            member = read.result();
-            nextMemberActionNanos = clock.nanoTime();
-          } else if (read.succeeded()) {
-            loseMembership(read.result() == null ? "its member Lease was deleted" : "its member Lease was reaped");
-          } else {
-            nextMemberActionNanos = clock.nanoTime() + retryNanos;
-          }
-          step();
-        });
-      } else {
-        LOG.warn("ring {}: renew of member lease {} failed, retrying in {}ms: {}", config.ring(), next.name(),
-            retryNanos / 1_000_000, error.toString());
-      }
-    });
-  }
-
-  /** One member request at a time, abandoned after the request timeout; failures back off a retry period. */
-  private void memberCall(String what, Future<RingLease> call, long sentNanos,
-      java.util.function.Consumer<RingLease> onSuccess, java.util.function.Consumer<Throwable> onFailure) {
-    memberBusy = true;
-    long id = ++memberRequest;
-    bounded(what, call).onComplete(result -> {
-      if (memberRequest != id) {
-        return;
-      }
-      memberBusy = false;
-      if (result.succeeded()) {
-        onSuccess.accept(result.result());
-      } else {
-        nextMemberActionNanos = clock.nanoTime() + retryNanos;
-        onFailure.accept(result.cause());
-      }
-      step();
-    });
-  }
-
-  private void loseMembership(String reason) {
-    LeaderTerm lost = membership;
-    String oldIdentity = identity;
-    RingLease oldLease = member;
-    membership = null;
-    identity = null;
-    member = null;
-    memberBusy = false;
-    memberRequest++;
-    if (lost != null) {
-      lost.end();
-      LOG.warn("lost membership of ring {} as {} (membership {}): {}; rejoining under a new identity",
-          config.ring(), oldIdentity, lost.number(), reason);
-      metrics.membershipLost();
-    }
-    endAllSlots("membership lost");
-    nextMemberActionNanos = clock.nanoTime() + retryNanos;
-    if (oldLease != null) {
-      // Clear our old member Lease, so that the slots naming it are free at once (our terms ended).
-      clearOwn(oldLease)
-          .onFailure(error -> LOG.debug("clearing old member lease {} failed: {}", oldLease.name(), error.toString()));
-    }
-  }
-
-  private void releaseMember() {
-    RingLease own = member;
-    LeaderTerm current = membership;
-    membership = null;
-    memberRequest++;
-    if (current != null) {
-      current.end();
-    }
-    if (own == null) {
-      stop();
-      return;
-    }
-    bounded("release of member lease " + own.name(), clearOwn(own))
-        .compose(cleared -> api.delete(cleared.name(), cleared.resourceVersion()))
-        .onComplete(done -> {
-          if (done.failed()) {
-            LOG.warn("ring {}: could not clear member lease {} ({}); the others reap it when it expires",
-                config.ring(), own.name(), done.cause().toString());
-          } else {
-            LOG.info("left ring {}/{} as {}", config.namespace(), config.ring(), own.holder());
-          }
-          stop();
-        });
-  }
-
-  /**
-   * Clears a member Lease of ours (our terms have ended). A conflict is usually our own renew that
-   * landed unanswered: clear at the version read, if the Lease still names us.
-   */
-  private Future<RingLease> clearOwn(RingLease own) {
-    Instant wall = clock.wallTime();
-    return api.update(own.heldBy("", own.transitions(), own.durationSeconds(), wall)).recover(error -> {
-      if (!(error instanceof RingConflictException)) {
-        return Future.failedFuture(error);
-      }
-      return api.get(own.name()).compose(read -> read != null && own.holder().equals(read.holder())
-          ? api.update(read.heldBy("", read.transitions(), read.durationSeconds(), wall))
-          : Future.failedFuture(error));
-    });
-  }
-
   // ---- reaping ----
 
   private void reapExpiredMembers(long now) {
-    for (Seen seen : List.copyOf(leases.values())) {
+    for (RingView.Seen seen : view.members()) {
       RingLease lease = seen.lease();
-      if (!lease.isMember() || lease.holder().equals(identity) || reaping.contains(lease.name())) {
+      if (!lease.isMember() || lease.holder().equals(identity()) || reaping.contains(lease.name())) {
         continue;
       }
       String dead = lease.hasHolder() ? reportedDead(lease) : null;
-      if (lease.hasHolder() && (!live(seen, now) || dead != null)) {
+      if (lease.hasHolder() && (!view.live(seen, now) || dead != null)) {
         reaping.add(lease.name());
-        if (dead != null && live(seen, now)) {
+        if (dead != null && view.live(seen, now)) {
           LOG.info("ring {}: member {} reaped without waiting for its Lease to expire: {}", config.ring(),
               lease.holder(), dead);
         } else {
           LOG.info("ring {}: member {} has not renewed for {}s: reaping it, its slots become free", config.ring(),
               lease.holder(), (now - seen.changedAtNanos()) / 1_000_000_000);
         }
-        bounded("reap of " + lease.name(), api.update(lease.heldBy("", lease.transitions(), lease.durationSeconds(),
-            clock.wallTime()))).onComplete(done -> {
-              reaping.remove(lease.name());
-              if (done.succeeded()) {
-                metrics.reaped();
-                saw(done.result());
-              }
-            });
+        RingLease reaped = lease.heldBy("", lease.transitions(), lease.durationSeconds(), clock.wallTime());
+        requests.bound("reap of " + lease.name(), api.update(reaped)).onComplete(done -> {
+          reaping.remove(lease.name());
+          if (done.succeeded()) {
+            metrics.reaped();
+            saw(done.result());
+          }
+        });
       } else if (!lease.hasHolder() && now - seen.changedAtNanos() >= 4 * leaseNanos
           && deleting.add(lease.name())) {
         api.delete(lease.name(), lease.resourceVersion()).onComplete(done -> deleting.remove(lease.name()));
@@ -795,8 +486,8 @@ final class SlotRing {
 
   private void claim(int slot, RingLease record, String reason, long now) {
     pending[slot] = true;
-    String claimant = identity;
-    LeaderTerm under = membership;
+    String claimant = identity();
+    LeaderTerm under = membership.term();
     Instant wall = clock.wallTime();
     int seconds = config.leaseDurationSeconds();
     RingLease next = record == null
@@ -805,12 +496,13 @@ final class SlotRing {
             Map.of(RingLease.SLOT_ANNOTATION, String.valueOf(slot)))
         : record.heldBy(claimant, record.transitions() + 1, seconds, wall);
     long freeFor = freeSinceNanos[slot] == Long.MIN_VALUE ? 0 : now - freeSinceNanos[slot];
-    bounded("claim of slot " + slot, record == null ? api.create(next) : api.update(next)).onComplete(result -> {
+    requests.bound("claim of slot " + slot, record == null ? api.create(next) : api.update(next)).onComplete(result -> {
       pending[slot] = false;
       if (result.succeeded()) {
         RingLease claimed = result.result();
-        leases.put(claimed.name(), new Seen(claimed, clock.nanoTime()));
-        if (membership == under && under.isValid() && claimant.equals(identity) && phase == Phase.RUNNING) {
+        view.record(claimed);
+        if (membership.term() == under && under.isValid() && claimant.equals(identity())
+            && phase == Phase.RUNNING) {
           startTerm(slot, claimed, freeFor + (clock.nanoTime() - now), reason);
         }
       } else {
@@ -821,7 +513,7 @@ final class SlotRing {
   }
 
   private void startTerm(int slot, RingLease record, long unownedNanos, String reason) {
-    LeaderTerm under = membership;
+    LeaderTerm under = membership.term();
     if (under == null || !under.isValid() || phase != Phase.RUNNING) {
       return;
     }
@@ -847,7 +539,7 @@ final class SlotRing {
     LeaderTerm term = terms.get(slot);
     pending[slot] = true;
     long started = clock.nanoTime();
-    String from = identity;
+    String from = identity();
     List<Future<Void>> drains = new ArrayList<>();
     for (OwnershipListener listener : listeners) {
       try {
@@ -871,7 +563,7 @@ final class SlotRing {
     drained.future().onComplete(ignored -> {
       metrics.drained(clock.nanoTime() - started);
       endTerm(slot, term);
-      Seen seen = leases.get(config.slotLeaseName(slot));
+      RingView.Seen seen = view.slot(slot);
       if (phase == Phase.STOPPED || seen == null || from == null || !from.equals(seen.lease().holder())) {
         // Abandoned meanwhile: write nothing (the slot is free once our member Lease is reaped).
         pending[slot] = false;
@@ -882,12 +574,12 @@ final class SlotRing {
       RingLease record = seen.lease();
       String next = successorStillLive(slot, to, why);
       LOG.info("ring {}: handing slot {} to {} ({})", config.ring(), slot, next.isEmpty() ? "nobody" : next, why);
-      bounded("handoff of slot " + slot, api.update(record.heldBy(next, record.transitions() + 1,
+      requests.bound("handoff of slot " + slot, api.update(record.heldBy(next, record.transitions() + 1,
           config.leaseDurationSeconds(), clock.wallTime()))).onComplete(result -> {
             pending[slot] = false;
             if (result.succeeded()) {
               metrics.handedOff(why);
-              leases.put(result.result().name(), new Seen(result.result(), clock.nanoTime()));
+              view.record(result.result());
             } else {
               refresh(record.name(), result.cause());
             }
@@ -911,7 +603,7 @@ final class SlotRing {
     if (to.isEmpty() || liveMembers.contains(to)) {
       return to;
     }
-    String[] successors = assignment(without(liveMembers, identity));
+    String[] successors = assignment(without(liveMembers, identity()));
     String next = successors[slot] == null ? "" : successors[slot];
     LOG.info("ring {}: {} of slot {} was for {}, no longer a live member; choosing {} instead", config.ring(), why,
         slot, to, next.isEmpty() ? "nobody" : next);
@@ -921,11 +613,11 @@ final class SlotRing {
   /** A record naming us with no term of ours (an ended term, or a handoff to us while leaving): pass it on. */
   private void passOn(int slot, RingLease record, String to) {
     pending[slot] = true;
-    bounded("handoff of slot " + slot, api.update(record.heldBy(to, record.transitions() + 1,
+    requests.bound("handoff of slot " + slot, api.update(record.heldBy(to, record.transitions() + 1,
         config.leaseDurationSeconds(), clock.wallTime()))).onComplete(result -> {
           pending[slot] = false;
           if (result.succeeded()) {
-            leases.put(result.result().name(), new Seen(result.result(), clock.nanoTime()));
+            view.record(result.result());
           } else {
             refresh(record.name(), result.cause());
           }
@@ -934,11 +626,11 @@ final class SlotRing {
   }
 
   private void passOnHandoffs() {
-    String[] successors = assignment(without(liveMembers, identity));
+    String[] successors = assignment(without(liveMembers, identity()));
     for (int slot = 0; slot < slots; slot++) {
-      Seen seen = leases.get(config.slotLeaseName(slot));
-      if (!pending[slot] && terms.get(slot) == null && seen != null && identity != null
-          && identity.equals(seen.lease().holder())) {
+      RingView.Seen seen = view.slot(slot);
+      if (!pending[slot] && terms.get(slot) == null && seen != null && identity() != null
+          && identity().equals(seen.lease().holder())) {
         passOn(slot, seen.lease(), successors[slot] == null ? "" : successors[slot]);
       }
     }
@@ -985,9 +677,8 @@ final class SlotRing {
     api.get(name).onSuccess(lease -> {
       if (lease == null) {
         gone(name);
-      } else if (lease.isSlot() && lease.hasHolder() && !lease.holder().equals(identity)
-          && !leases.containsKey(config.memberLeaseName(lease.holder()))
-          && !endedMembers.containsKey(lease.holder())) {
+      } else if (lease.isSlot() && lease.hasHolder() && !lease.holder().equals(identity())
+          && !view.knowsMember(lease.holder())) {
         // Read ahead of our watch: its holder's member Lease may simply not have reached us yet,
         // and free() would count it missing and take the slot from a live member. Wait for the watch.
         LOG.debug("ring {}: lease {} names {}, whose member lease the watch has not shown yet", config.ring(),
@@ -998,20 +689,4 @@ final class SlotRing {
     });
   }
 
-  /** Fails a request that has not been answered within the lease request timeout. */
-  private <T> Future<T> bounded(String what, Future<T> call) {
-    Promise<T> result = Promise.promise();
-    long timeout = config.lease().leaseRequestTimeout().toMillis();
-    long timer = clock.setTimer(timeout, () -> result.tryFail(new TimeoutException("no answer to " + what
-        + " within " + timeout + "ms")));
-    call.onComplete(done -> {
-      clock.cancelTimer(timer);
-      if (done.succeeded()) {
-        result.tryComplete(done.result());
-      } else {
-        result.tryFail(done.cause());
-      }
-    });
-    return result.future();
-  }
 }
