@@ -29,18 +29,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rules that keep two replicas from writing for one key:
  * <ul>
- *   <li><b>Membership</b> is a Lease this replica renews like a leader renews its Lease; its
- *       membership term is valid until the send time of the last successful renew plus the renew
- *       deadline. Every slot term is held {@linkplain LeaderTerm#within within} it.
+ *   <li><b>Membership</b> ({@link MemberLease}) is a Lease this replica renews like a leader renews
+ *       its Lease; its membership term is valid until the send time of the last successful renew
+ *       plus the renew deadline. Every slot term is held {@linkplain LeaderTerm#within within} it.
  *   <li><b>A slot moves only by compare-and-swap</b> on its Lease: a claim writes this replica as
  *       holder, a handoff the next owner, each with {@code leaseTransitions + 1}, the new term's
  *       number. A slot term starts only from a record naming this membership's identity with a term
  *       number higher than any this membership has ended for the slot.
- *   <li><b>A slot is free</b> when its Lease names no holder, or a member whose Lease was reaped
- *       (holder cleared), or one whose member Lease has been missing for a lease duration. A member
- *       Lease is reaped only by a compare-and-swap at the version seen unchanged for its lease
- *       duration on the reaper's monotonic clock: its holder's membership term ended before (the
- *       argument of client-go's election).
+ *   <li><b>A slot is free</b> ({@link RingView}) when its Lease names no holder, or a member whose
+ *       Lease was reaped (holder cleared), or one whose member Lease has been missing for a lease
+ *       duration. A member Lease is reaped only by a compare-and-swap at the version seen unchanged
+ *       for its lease duration on the reaper's monotonic clock, so its holder's membership term
+ *       ended before (the argument of client-go's election), or once the kubelet reports its
+ *       process gone ({@code HolderDeath}).
  *   <li><b>A handoff</b> stops dispatching the slot, waits for its reconciles (up to the drain
  *       timeout), ends the term, and only then writes the next owner.
  *   <li><b>A lost membership</b> ends every slot term at once; the replica clears its old member
