@@ -147,6 +147,20 @@ final class KubeRingApi implements RingApi {
   }
 
   @Override
+  public Future<java.util.List<RingLease>> list() {
+    String selector = URLEncoder.encode(RingLease.RING_LABEL + "=" + ring, StandardCharsets.UTF_8);
+    HttpRequest request = builder(collectionUrl + "?labelSelector=" + selector).build();
+    return send(request).map(response -> {
+      if (!response.isSuccessful()) {
+        throw new IllegalStateException("list of the leases of ring " + namespace + "/" + ring + " failed with HTTP "
+            + response.code());
+      }
+      return Serialization.unmarshal(response.body(), io.fabric8.kubernetes.api.model.coordination.v1.LeaseList.class)
+          .getItems().stream().map(KubeRingApi::toRecord).toList();
+    });
+  }
+
+  @Override
   public Future<RingLease> create(RingLease record) {
     Lease lease = new LeaseBuilder().withNewMetadata().withName(record.name()).withNamespace(namespace)
         .endMetadata().withSpec(new LeaseSpec()).build();

@@ -17,6 +17,12 @@ interface RingApi {
    */
   void watch(Consumer<RingLease> changed, Consumer<String> deleted, Runnable synced);
 
+  /**
+   * The ring's own Leases (members and slots) as stored now, one consistent listing: the fallback
+   * for a watch that stopped without saying so.
+   */
+  Future<java.util.List<RingLease>> list();
+
   /** The Lease as stored now (a quorum read), or null when it does not exist. */
   Future<RingLease> get(String name);
 

@@ -38,12 +38,20 @@ final class RingView {
   }
 
   /**
-   * Whether a watch event is older than what this view holds: a slot's term number only grows,
-   * and watch events may trail the answer to our own write of it.
+   * Whether a watch event or a listing is older than what this view holds: a slot's term number
+   * only grows, and a cleared member Lease stays cleared; watch events may trail the answer to our
+   * own write, and a listing may trail the watch.
    */
   boolean isStale(RingLease lease) {
     Seen before = leases.get(lease.name());
-    return before != null && lease.isSlot() && lease.transitions() < before.lease().transitions();
+    if (before == null) {
+      return false;
+    }
+    if (lease.isSlot()) {
+      return lease.transitions() < before.lease().transitions();
+    }
+    // A member Lease once cleared is never held again (identities are never reused).
+    return lease.isMember() && !before.lease().hasHolder() && lease.hasHolder();
   }
 
   /** Records what a write's answer, a read or a watch event showed; whether it changed anything. */
@@ -74,6 +82,17 @@ final class RingView {
 
   Seen slot(int slot) {
     return leases.get(config.slotLeaseName(slot));
+  }
+
+  /** The names of the ring's own Leases seen (members and slots; not the single-leader Lease). */
+  Set<String> ringLeaseNames() {
+    Set<String> names = new HashSet<>();
+    for (Seen seen : leases.values()) {
+      if (seen.lease().isMember() || seen.lease().isSlot()) {
+        names.add(seen.lease().name());
+      }
+    }
+    return names;
   }
 
   /** The member Leases seen, in no order. */

@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
 final class SlotRing {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlotRing.class);
+  /** The ring ticks four times a retry period; it lists its Leases every five retry periods. */
+  private static final int POLL_EVERY_TICKS = 20;
   private enum Phase { IDLE, RUNNING, LEAVING, STOPPED }
 
   private final ShardingConfig config;
@@ -92,6 +94,8 @@ final class SlotRing {
   private final Set<String> deleting = new HashSet<>();
   private String blockedReason;
   private long tickTimer = -1;
+  private long ticks;
+  private boolean polling;
   private Promise<Void> left;
 
   /**
@@ -309,8 +313,49 @@ final class SlotRing {
     tickTimer = clock.setTimer(tickMillis, () -> {
       tickTimer = -1;
       if (phase == Phase.RUNNING || phase == Phase.LEAVING) {
+        if (++ticks % POLL_EVERY_TICKS == 0) {
+          poll();
+        }
         step();
         tick();
+      }
+    });
+  }
+
+  /**
+   * Reads the ring's Leases in one listing, in case the watch stopped without saying so (a
+   * half-open connection): a slot handed to this replica would otherwise stay unseen while its
+   * Lease, renewed, keeps everyone else from taking it. Members before slots, so that no slot is
+   * seen naming a member the view has not caught up with; older records are ignored as for watch
+   * events. The listing is a quorum read, newer than any event the watch has delivered, so a Lease
+   * of the ring it lacks has been deleted.
+   */
+  private void poll() {
+    if (!synced || polling) {
+      return;
+    }
+    polling = true;
+    requests.bound("list of the ring's leases", api.list()).onComplete(listed -> {
+      polling = false;
+      if (listed.failed() || phase == Phase.STOPPED) {
+        return;
+      }
+      boolean changed = false;
+      java.util.Set<String> gone = view.ringLeaseNames();
+      listed.result().forEach(lease -> gone.remove(lease.name()));
+      for (String name : gone) {
+        changed |= view.remove(name);
+      }
+      for (boolean members : new boolean[] {true, false}) {
+        for (RingLease lease : listed.result()) {
+          if (lease.isMember() == members && !view.isStale(lease) && view.record(lease)) {
+            changed = true;
+          }
+        }
+      }
+      if (changed) {
+        LOG.debug("ring {}: the listing showed changes the watch had not (yet) delivered", config.ring());
+        step();
       }
     });
   }
@@ -460,6 +505,8 @@ final class SlotRing {
           if (done.succeeded()) {
             metrics.reaped();
             saw(done.result());
+          } else {
+            refresh(lease.name(), done.cause());
           }
         });
       } else if (!lease.hasHolder() && now - seen.changedAtNanos() >= 4 * leaseNanos

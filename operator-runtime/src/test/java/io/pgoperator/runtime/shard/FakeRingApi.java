@@ -90,6 +90,11 @@ final class FakeRingApi implements RingApi {
   }
 
   @Override
+  public Future<java.util.List<RingLease>> list() {
+    return request("list", () -> java.util.List.copyOf(server.snapshot().values()));
+  }
+
+  @Override
   public Future<RingLease> get(String name) {
     return request("get " + name, () -> server.get(name));
   }

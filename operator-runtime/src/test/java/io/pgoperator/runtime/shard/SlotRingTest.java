@@ -67,6 +67,24 @@ class SlotRingTest {
   }
 
   @Test
+  void slotsHandedToAMemberWhoseWatchStalledAreSeenThroughTheListing() {
+    Replica a = sim.start("a");
+    sim.advance(5_000);
+    Replica b = sim.start("b");
+    sim.advance(6_000);
+    // a's watch stalls: nothing it is sent arrives for two minutes; its requests still work.
+    a.api.watchLagMillis = 120_000;
+    long leftAt = sim.clock.nanoTime();
+    b.onRing(b.ring::leave);
+    while (a.owned() < 16) {
+      sim.advance(100);
+      assertThat(sim.clock.nanoTime() - leftAt).as("a saw b's handoffs through its periodic listing")
+          .isLessThan(6 * RingSim.RETRY.toNanos());
+    }
+    assertThat(sim.violation()).isNull();
+  }
+
+  @Test
   void aCrashedMembersSlotsAreTakenOnlyAfterItsLeaseExpiredAndWasReaped() {
     Replica a = sim.start("a");
     sim.advance(5_000);
