@@ -104,6 +104,8 @@ class DocumentedCommandsIT {
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
     provenBy("kubectl annotate pgc demo postgres.example.com/target-primary=demo-1",
         "io.pgoperator.app.postgres.DatabaseFailoverIT", "the switchover tests set this annotation on a running cluster");
+    maven("mvn -B -pl operator-app -am verify -Dit.test=ShardingBenchmark -Dgroups=benchmark -DexcludedGroups="
+        + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
     maven("mvn -B -pl operator-app -am verify -Dit.test=ChaosSoakBenchmark -Dgroups=benchmark -DexcludedGroups="
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
     maven("mvn -B -pl operator-runtime verify -Dit.test=ApiBlipBenchmark -Dgroups=benchmark -DexcludedGroups="

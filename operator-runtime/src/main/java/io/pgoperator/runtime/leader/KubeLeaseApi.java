@@ -10,15 +10,12 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pgoperator.runtime.kube.Informers;
+import io.pgoperator.runtime.kube.LeaseWire;
 import io.pgoperator.runtime.logging.RetryLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -61,8 +58,8 @@ final class KubeLeaseApi implements LeaseApi {
     this.name = name;
     String base = client.getMasterUrl().toString();
     base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-    this.collectionUrl = base + "/apis/coordination.k8s.io/v1/namespaces/" + encode(namespace) + "/leases";
-    this.itemUrl = collectionUrl + "/" + encode(name);
+    this.collectionUrl = base + "/apis/coordination.k8s.io/v1/namespaces/" + LeaseWire.encode(namespace) + "/leases";
+    this.itemUrl = collectionUrl + "/" + LeaseWire.encode(name);
   }
 
   @Override
@@ -161,22 +158,7 @@ final class KubeLeaseApi implements LeaseApi {
     closed = true;
     SharedIndexInformer<Lease> running = informer;
     informer = null;
-    if (running == null) {
-      return Future.succeededFuture();
-    }
-    Context context = Vertx.currentContext();
-    if (context == null) {
-      running.stop();
-      return Future.succeededFuture();
-    }
-    // Stopping closes the watch connection; keep even that off the event loop.
-    return context.<Void>executeBlocking(() -> {
-      running.stop();
-      return null;
-    }, false).recover(error -> {
-      LOG.debug("stopping the watch on lease {}/{} failed: {}", namespace, name, error.toString());
-      return Future.succeededFuture();
-    });
+    return Informers.stop(running, "watch on lease " + namespace + "/" + name);
   }
 
   private HttpClient http() {
@@ -210,8 +192,8 @@ final class KubeLeaseApi implements LeaseApi {
   static LeaseRecord toRecord(Lease lease) {
     LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
     java.util.Map<String, String> annotations = lease.getMetadata().getAnnotations();
-    return new LeaseRecord(spec.getHolderIdentity(), spec.getLeaseDurationSeconds(), instant(spec.getAcquireTime()),
-        instant(spec.getRenewTime()), spec.getLeaseTransitions(), lease.getMetadata().getResourceVersion(),
+    return new LeaseRecord(spec.getHolderIdentity(), spec.getLeaseDurationSeconds(), LeaseWire.instant(spec.getAcquireTime()),
+        LeaseWire.instant(spec.getRenewTime()), spec.getLeaseTransitions(), lease.getMetadata().getResourceVersion(),
         annotations == null ? null : annotations.get(LeaseRecord.INSTANCE_ANNOTATION), holderPod(annotations));
   }
 
@@ -242,21 +224,8 @@ final class KubeLeaseApi implements LeaseApi {
     LeaseSpec spec = lease.getSpec();
     spec.setHolderIdentity(record.holderIdentity());
     spec.setLeaseDurationSeconds(record.leaseDurationSeconds());
-    spec.setAcquireTime(zoned(record.acquireTime()));
-    spec.setRenewTime(zoned(record.renewTime()));
+    spec.setAcquireTime(LeaseWire.microTime(record.acquireTime()));
+    spec.setRenewTime(LeaseWire.microTime(record.renewTime()));
     spec.setLeaseTransitions(record.leaseTransitions());
-  }
-
-  private static Instant instant(ZonedDateTime time) {
-    return time == null ? null : time.toInstant();
-  }
-
-  // fabric8 writes these as MicroTime (RFC 3339, six fraction digits, UTC), as the API server wants.
-  private static ZonedDateTime zoned(Instant time) {
-    return time == null ? null : ZonedDateTime.ofInstant(time, ZoneOffset.UTC);
-  }
-
-  private static String encode(String segment) {
-    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

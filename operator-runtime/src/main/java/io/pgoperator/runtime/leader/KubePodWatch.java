@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pgoperator.runtime.kube.Informers;
 import io.pgoperator.runtime.logging.RetryLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -123,14 +124,7 @@ final class KubePodWatch implements PodWatch {
   private Future<Void> stopInformer() {
     SharedIndexInformer<Pod> running = informer;
     informer = null;
-    if (running == null) {
-      return Future.succeededFuture();
-    }
-    // Stopping closes the watch connection; keep even that off the event loop.
-    return context.<Void>executeBlocking(() -> {
-      running.stop();
-      return null;
-    }, false).recover(error -> Future.succeededFuture());
+    return Informers.stop(running, "watch on the lease holder's pod");
   }
 
   private static boolean sameObject(HolderPod a, HolderPod b) {

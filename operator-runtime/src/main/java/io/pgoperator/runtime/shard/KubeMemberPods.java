@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pgoperator.runtime.kube.Informers;
 import io.pgoperator.runtime.logging.RetryLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -87,17 +88,6 @@ final class KubeMemberPods implements MemberPods {
     closed = true;
     SharedIndexInformer<Pod> running = informer;
     informer = null;
-    if (running == null) {
-      return Future.succeededFuture();
-    }
-    Context context = Vertx.currentContext();
-    if (context == null) {
-      running.stop();
-      return Future.succeededFuture();
-    }
-    return context.<Void>executeBlocking(() -> {
-      running.stop();
-      return null;
-    }, false).otherwiseEmpty();
+    return Informers.stop(running, "watch on the pods of namespace " + namespace);
   }
 }

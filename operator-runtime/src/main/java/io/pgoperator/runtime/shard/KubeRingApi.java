@@ -10,16 +10,13 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pgoperator.runtime.kube.Informers;
+import io.pgoperator.runtime.kube.LeaseWire;
 import io.pgoperator.runtime.logging.RetryLog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +53,7 @@ final class KubeRingApi implements RingApi {
     this.timeoutMillis = timeout.toMillis();
     String base = watches.getMasterUrl().toString();
     base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-    this.collectionUrl = base + "/apis/coordination.k8s.io/v1/namespaces/" + encode(namespace) + "/leases";
+    this.collectionUrl = base + "/apis/coordination.k8s.io/v1/namespaces/" + LeaseWire.encode(namespace) + "/leases";
   }
 
   @Override
@@ -148,7 +145,7 @@ final class KubeRingApi implements RingApi {
 
   @Override
   public Future<java.util.List<RingLease>> list() {
-    String selector = URLEncoder.encode(RingLease.RING_LABEL + "=" + ring, StandardCharsets.UTF_8);
+    String selector = LeaseWire.encode(RingLease.RING_LABEL + "=" + ring);
     HttpRequest request = builder(collectionUrl + "?labelSelector=" + selector).build();
     return send(request).map(response -> {
       if (!response.isSuccessful()) {
@@ -198,18 +195,7 @@ final class KubeRingApi implements RingApi {
     closed = true;
     SharedIndexInformer<Lease> running = informer;
     informer = null;
-    if (running == null) {
-      return Future.succeededFuture();
-    }
-    Context context = Vertx.currentContext();
-    if (context == null) {
-      running.stop();
-      return Future.succeededFuture();
-    }
-    return context.<Void>executeBlocking(() -> {
-      running.stop();
-      return null;
-    }, false).otherwiseEmpty();
+    return Informers.stop(running, "watch on the leases of ring " + namespace + "/" + ring);
   }
 
   private HttpRequest.Builder builder(String url) {
@@ -218,7 +204,7 @@ final class KubeRingApi implements RingApi {
   }
 
   private String itemUrl(String name) {
-    return collectionUrl + "/" + encode(name);
+    return collectionUrl + "/" + LeaseWire.encode(name);
   }
 
   private HttpClient http() {
@@ -249,7 +235,7 @@ final class KubeRingApi implements RingApi {
     return new RingLease(lease.getMetadata().getName(), spec.getHolderIdentity(),
         spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions(),
         spec.getLeaseDurationSeconds() == null ? 0 : spec.getLeaseDurationSeconds(),
-        instant(spec.getAcquireTime()), instant(spec.getRenewTime()), lease.getMetadata().getResourceVersion(),
+        LeaseWire.instant(spec.getAcquireTime()), LeaseWire.instant(spec.getRenewTime()), lease.getMetadata().getResourceVersion(),
         lease.getMetadata().getLabels(), lease.getMetadata().getAnnotations());
   }
 
@@ -261,20 +247,8 @@ final class KubeRingApi implements RingApi {
     LeaseSpec spec = lease.getSpec();
     spec.setHolderIdentity(record.holder());
     spec.setLeaseDurationSeconds(record.durationSeconds());
-    spec.setAcquireTime(zoned(record.acquireTime()));
-    spec.setRenewTime(zoned(record.renewTime()));
+    spec.setAcquireTime(LeaseWire.microTime(record.acquireTime()));
+    spec.setRenewTime(LeaseWire.microTime(record.renewTime()));
     spec.setLeaseTransitions(record.transitions());
-  }
-
-  private static Instant instant(ZonedDateTime time) {
-    return time == null ? null : time.toInstant();
-  }
-
-  private static ZonedDateTime zoned(Instant time) {
-    return time == null ? null : ZonedDateTime.ofInstant(time, ZoneOffset.UTC);
-  }
-
-  private static String encode(String segment) {
-    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
