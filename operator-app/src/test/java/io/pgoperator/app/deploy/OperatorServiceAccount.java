@@ -35,8 +35,12 @@ public final class OperatorServiceAccount {
 
   /** Installs the identity with {@code admin} (idempotent) and returns a Config acting as it. */
   public static Config install(KubernetesClient admin) {
+    return install(admin, DeployManifests.base());
+  }
+
+  /** As {@link #install(KubernetesClient)}, with the RBAC of {@code rendered} (e.g. the sharded variant). */
+  static Config install(KubernetesClient admin, Rendered rendered) {
     ApiServerInstall.namespaceAndCrd(admin);
-    Rendered rendered = DeployManifests.base();
     ApiServerInstall.apply(admin, rendered.one(ServiceAccount.class));
     ApiServerInstall.apply(admin, rendered.one(ClusterRole.class));
     ApiServerInstall.apply(admin, rendered.one(ClusterRoleBinding.class));

@@ -13,6 +13,7 @@ import io.pgoperator.runtime.OperatorRuntime;
 import io.pgoperator.runtime.RuntimeOptions;
 import io.pgoperator.runtime.http.BindAddress;
 import io.pgoperator.runtime.leader.LeaderElectionConfig;
+import io.pgoperator.runtime.shard.ShardingConfig;
 import io.pgoperator.runtime.testing.Await;
 import io.pgoperator.runtime.testing.Envtest;
 import io.pgoperator.runtime.testing.EnvtestBinaries;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The operator, started as in production but acting as its ServiceAccount under the shipped
  * RBAC (impersonation on a real API server), wins the Lease in its namespace and reconciles a
  * full PostgresCluster through creation, a scale-down that deletes children, and status, without
- * a single refused request: the RBAC is sufficient. (DeployRbacTest proves it grants nothing
+ * a single refused request: the RBAC is sufficient; and, sharded under the sharding component's
+ * RBAC, owns every slot, reconciles and leaves cleanly. (DeployRbacTest proves it grants nothing
  * more than the operator's code uses.)
  */
 @ExtendWith(EnvtestDiagnostics.class)
@@ -112,5 +115,48 @@ class OperatorUnderShippedRbacIT {
     assertThat(runtime.scrapeMetrics()).as("no reconcile failed")
         .contains("controller_runtime_reconcile_errors_total{controller=\"postgrescluster\"} 0.0");
     assertThat(runtime.leadership().isLeader()).isTrue();
+  }
+
+  @Test
+  void shardedUnderTheShardingComponentsRbacItOwnsEverySlotReconcilesAndLeavesCleanly() throws Exception {
+    Config asServiceAccount = OperatorServiceAccount.install(admin, DeployManifests.sharded());
+    Await.until("the sharded Role's delete on leases is in effect", Duration.ofSeconds(30), () ->
+        OperatorServiceAccount.allowed(admin, "coordination.k8s.io", "leases", "delete", DeployManifests.NAMESPACE));
+    String namespace = envtest.createNamespace("rbac-shard");
+    String ring = "pg-operator-rbac-shard";
+    LeaderElectionConfig members = LeaderElectionConfig.of(DeployManifests.NAMESPACE, ring).withIdentity("rbac-shard");
+    runtime = OperatorRuntime.start(new RuntimeOptions(BindAddress.parse("127.0.0.1:0"),
+            BindAddress.parse("127.0.0.1:0"), Optional.of(members), List.of(namespace), 1, Duration.ZERO,
+            Duration.ofSeconds(10), RuntimeOptions.DEFAULT_CACHE_SYNC_TIMEOUT,
+            Optional.of(new ShardingConfig(members, 4, Duration.ofSeconds(2)))),
+            asServiceAccount, PostgresOperator::controllers)
+        .await(60, TimeUnit.SECONDS);
+    OperatorRuntime sharded = runtime;
+    Await.until("the operator owns all 4 slots", () -> IntStream.range(0, 4)
+        .allMatch(slot -> sharded.ownership().termFor(slot) != null && sharded.ownership().termFor(slot).isValid()));
+
+    PostgresCluster minimal;
+    try (InputStream in = Files.newInputStream(
+        EnvtestBinaries.repositoryRoot().resolve("deploy/samples/postgrescluster-minimal.yaml"))) {
+      minimal = admin.getKubernetesSerialization().unmarshal(in, PostgresCluster.class);
+    }
+    minimal.getMetadata().setNamespace(namespace);
+    admin.resource(minimal).create();
+    String name = minimal.getMetadata().getName();
+    Await.until("the cluster is reconciled (Reconciled=True) by its slot's owner", () -> {
+      PostgresCluster cluster = admin.resources(PostgresCluster.class).inNamespace(namespace).withName(name).get();
+      return cluster.getStatus() != null && Conditions.isTrue(cluster.getStatus().getConditions(), Conditions.RECONCILED)
+          && admin.apps().statefulSets().inNamespace(namespace).withName(name).get() != null;
+    });
+    assertThat(runtime.scrapeMetrics()).as("no reconcile failed")
+        .contains("controller_runtime_reconcile_errors_total{controller=\"postgrescluster\"} 0.0");
+
+    runtime.stop().await(30, TimeUnit.SECONDS);
+    runtime = null;
+    List<Lease> left = admin.resources(Lease.class).inNamespace(DeployManifests.NAMESPACE)
+        .withLabel("runtime.pgoperator.io/ring", ring).list().getItems();
+    assertThat(left).as("on leaving, the member Lease was deleted and every slot handed to nobody")
+        .noneMatch(lease -> lease.getMetadata().getName().startsWith(ring + "-member-"))
+        .allSatisfy(lease -> assertThat(lease.getSpec().getHolderIdentity()).isNullOrEmpty());
   }
 }
