@@ -56,15 +56,14 @@ class SlotAssignmentTest {
   }
 
   /**
-   * A joiner takes its own share (floor or ceil of S/(N+1)). The class comment promises that few
-   * other slots move, but the bounded-load passes assign slots greedily in slot order, so one
-   * change cascades. Measured here (S=16, 300 random sets per N, slots moved between old members):
-   * worst/mean N=2: 4/2.0, N=3: 6/3.3, N=4: 7/3.6, N=5: 11/7.4, N=8: 14/11.6, N≥9: 15/4..9.
-   * Asserted: the small-ring bound that holds, and for larger rings only what is true, so a better
-   * assignment can tighten it. Safe either way (moves are handoffs), but each move costs a drain.
+   * A joiner takes its own share (floor or ceil of S/(N+1)) and few other slots move: first choices
+   * do not depend on the other members, only the balancing moves do. Measured here (S=16, 300
+   * random sets per N, slots moved between old members): mean 1.0 (N=2) to 2.4 (N=16), worst 5 or
+   * 6 for small rings and 11 at most up to N=20. (The first version, greedy bounded-load passes in slot
+   * order over unmixed FNV-1a scores, cascaded: mean 7.4 at N=5, 11.6 at N=8, worst 15.)
    */
   @Test
-  void oneMemberJoiningMovesItsShareAndSomeMore() {
+  void oneMemberJoiningMovesItsShareAndFewOtherSlots() {
     Random random = new Random(3);
     for (int n = 1; n <= 20; n++) {
       double extraMoves = 0;
@@ -85,13 +84,10 @@ class SlotAssignmentTest {
         }
         int share = (SLOTS + n) / (n + 1);
         assertThat(toJoiner).as("the joiner's share").isBetween(SLOTS / (n + 1), share);
-        int extra = n == 1 ? 0 : n <= 4 ? 7 : SLOTS - toJoiner;
-        assertThat(moved - toJoiner).as("%s joining %s", joiner, members).isLessThanOrEqualTo(extra);
+        assertThat(moved - toJoiner).as("%s joining %s", joiner, members).isLessThanOrEqualTo(12);
         extraMoves += moved - toJoiner;
       }
-      if (n <= 4) {
-        assertThat(extraMoves / SETS).as("mean extra moves, N=%d", n).isLessThanOrEqualTo(4.0);
-      }
+      assertThat(extraMoves / SETS).as("mean extra moves, N=%d", n).isLessThanOrEqualTo(3.0);
     }
   }
 
