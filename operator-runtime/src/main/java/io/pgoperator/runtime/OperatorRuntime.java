@@ -119,8 +119,7 @@ public final class OperatorRuntime {
       SingleLeaderGuard guard = options.leaderElection()
           .map(config -> {
             leaseClient = KubeClients.createForLease(vertx, kubeConfig, config.leaseRequestTimeout());
-            return SingleLeaderGuard.create(config.namespace(), config.name(), config.leaseDuration(), client,
-                leaseClient, clock);
+            return SingleLeaderGuard.create(config, client, leaseClient, clock);
           })
           .orElse(null);
       LeaseElector elector = options.leaderElection()

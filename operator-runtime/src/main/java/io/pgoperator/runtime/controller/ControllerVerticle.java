@@ -131,7 +131,8 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
     }
     ownership.addListener(this);
     if (terms.length > 1) {
-      ControllerMetrics.ownedKeys(registry, options.name(), () -> primary.cachedKeys().stream().filter(this::ownsNow).count());
+      ControllerMetrics.ownedKeys(registry, options.name(),
+          () -> primary.cachedKeys().stream().filter(this::ownsNow).count());
     }
     log.info("controller {} started: {} worker(s), watching {}", options.name(), options.maxConcurrentReconciles(),
         sources.stream().map(InformerSource::name).toList());

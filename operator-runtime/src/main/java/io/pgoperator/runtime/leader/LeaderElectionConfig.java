@@ -51,6 +51,11 @@ public record LeaderElectionConfig(
   public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(2);
   /** The least time a write request may have before it is abandoned. */
   public static final Duration MIN_WRITE_TIMEOUT = Duration.ofMillis(200);
+  /**
+   * How long past the renew deadline a holder may go unrenewed before its liveness check fails:
+   * its deadline timer would have ended the term long before, so its event loop must be stuck.
+   */
+  public static final Duration LIVENESS_GRACE = Duration.ofSeconds(20);
   /** The most, even with a wide gap: fabric8's default request timeout. */
   public static final Duration MAX_WRITE_TIMEOUT = Duration.ofSeconds(10);
 

@@ -37,8 +37,7 @@ final class LeaseElection {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeaseElector.class);
 
-  /** How long past the renew deadline a leader may go unrenewed before liveness fails. */
-  static final Duration LIVENESS_GRACE = Duration.ofSeconds(20);
+  static final Duration LIVENESS_GRACE = LeaderElectionConfig.LIVENESS_GRACE;
 
   private enum Phase { IDLE, COMPETING, RELEASING, STOPPED }
 

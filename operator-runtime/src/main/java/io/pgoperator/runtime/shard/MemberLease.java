@@ -1,10 +1,10 @@
 package io.pgoperator.runtime.shard;
 
+import io.pgoperator.runtime.leader.LeaderElectionConfig;
 import io.pgoperator.runtime.leader.LeaderTerm;
 import io.pgoperator.runtime.logging.RetryLog;
 import io.pgoperator.runtime.time.Clock;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
 final class MemberLease {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlotRing.class);
-  /** How long past the renew deadline a member may go unrenewed before liveness fails. */
-  static final Duration LIVENESS_GRACE = Duration.ofSeconds(20);
 
   /** What the membership tells the ring, on the ring's context. */
   interface Listener {
@@ -106,7 +104,7 @@ final class MemberLease {
       return null;
     }
     long since = clock.nanoTime() - lastRenewNanos;
-    if (since <= renewDeadlineNanos + LIVENESS_GRACE.toNanos()) {
+    if (since <= renewDeadlineNanos + LeaderElectionConfig.LIVENESS_GRACE.toNanos()) {
       return null;
     }
     return "member " + identity + " of ring " + config.ring() + " has not renewed for " + since / 1_000_000

@@ -65,15 +65,6 @@ record RingLease(
         marked);
   }
 
-  /** The slot number a slot Lease names, or -1. */
-  int slot() {
-    try {
-      return Integer.parseInt(annotations.getOrDefault(SLOT_ANNOTATION, "-1"));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   /** The slot count a member Lease advertises, or -1. */
   int advertisedSlots() {
     try {

@@ -1,6 +1,7 @@
 package io.pgoperator.runtime.shard;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pgoperator.runtime.leader.LeaderElectionConfig;
 import io.pgoperator.runtime.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,10 +28,11 @@ public final class SingleLeaderGuard extends VerticleBase {
   private final Map<String, Seen> members = new ConcurrentHashMap<>();
   private volatile boolean synced;
 
-  public static SingleLeaderGuard create(String namespace, String ring, Duration leaseDuration,
-      KubernetesClient watches, KubernetesClient requests, Clock clock) {
-    return new SingleLeaderGuard(ring, new KubeRingApi(watches, requests, namespace, ring, leaseDuration), clock,
-        leaseDuration);
+  /** The guard for the single-leader election {@code config} (its Lease's name is the ring's). */
+  public static SingleLeaderGuard create(LeaderElectionConfig config, KubernetesClient watches,
+      KubernetesClient requests, Clock clock) {
+    return new SingleLeaderGuard(config.name(), new KubeRingApi(watches, requests, config.namespace(), config.name(),
+        config.leaseRequestTimeout()), clock, config.leaseDuration());
   }
 
   SingleLeaderGuard(String ring, RingApi api, Clock clock, Duration leaseDuration) {
