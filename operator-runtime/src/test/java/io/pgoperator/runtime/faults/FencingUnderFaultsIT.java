@@ -127,8 +127,8 @@ class FencingUnderFaultsIT {
     replicas.createIn("fresh");
     Await.until("the leader reconciled the fresh object and has nothing left to do",
         () -> replicas.hasOut("fresh") && replicas.backlog(leader) == 0);
-    assertThat(replicas.hasOut("gone")).as("in-gone, deleted during the outage, was not acted on from a stale cache")
-        .isFalse();
+    assertThat(replicas.hasOut("gone")).as("in-gone, deleted during the outage, was not acted on from a stale cache"
+        + " (out-gone written by: %s)", replicas.writerOf("gone")).isFalse();
   }
 
   @Test
