@@ -77,7 +77,7 @@ class InstanceRolesIT {
 
     pods.start(0);
     awaitStreaming(1, "orders-0");
-    assertThat(pods.superuser(0).value("SELECT pg_is_in_recovery()")).as("back in recovery").isEqualTo("t");
+    awaitHotStandby(0);
     assertThat(pods.superuser(1).value("SELECT timeline_id FROM pg_control_checkpoint()")).isEqualTo("2");
     assertThat(pods.superuser(0).value("SELECT received_tli FROM pg_stat_wal_receiver"))
         .as("streams on the promoted standby's new timeline").isEqualTo("2");
@@ -256,7 +256,7 @@ class InstanceRolesIT {
     // The kubelet restarts the fenced container: it rejoins as a standby.
     pods.start(0);
     awaitStreaming(1, "orders-0");
-    assertThat(pods.superuser(0).value("SELECT pg_is_in_recovery()")).isEqualTo("t");
+    awaitHotStandby(0);
     assertThat(pods.liveness(0).passed()).as("a standby is not fenced").isTrue();
   }
 
@@ -406,6 +406,16 @@ class InstanceRolesIT {
     Await.until(standby + " streams from " + pods.podName(primary), REJOIN, () -> superuser.run(
         "SELECT state FROM pg_stat_replication WHERE application_name = '" + standby + "'").output().strip()
         .equals("streaming"));
+  }
+
+  /**
+   * A standby streams before it accepts connections: after a rewind it replays up to a consistent point
+   * first ("not yet accepting connections"), so a read on it waits for that, and for recovery, with a deadline.
+   */
+  private void awaitHotStandby(int ordinal) {
+    Psql superuser = pods.superuser(ordinal);
+    Await.until(pods.podName(ordinal) + " accepts reads in recovery", REJOIN,
+        () -> "t".equals(superuser.run("SELECT pg_is_in_recovery()").output().strip()));
   }
 
   private Psql operator(int ordinal) {
