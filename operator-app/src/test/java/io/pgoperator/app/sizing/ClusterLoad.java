@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.pgoperator.api.v1alpha1.Conditions;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.api.v1alpha1.PostgresClusterSpec;
 import io.pgoperator.api.v1alpha1.StorageSpec;
@@ -43,13 +44,16 @@ final class ClusterLoad {
     return created;
   }
 
-  /** Creates clusters until there are {@code total}: {@code pg-<created+1> .. pg-<total>}. */
+  /**
+   * Creates clusters until there are {@code total}: {@code db-<created+1> .. db-<total>} (not
+   * {@code pg-}: a cluster's default owner role is named after it, and {@code pg_*} roles are PostgreSQL's).
+   */
   void growTo(int total) {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
       List<Future<?>> pending = new ArrayList<>();
       for (int i = created + 1; i <= total; i++) {
-        String name = String.format("pg-%04d", i);
+        String name = String.format("db-%04d", i);
         pending.add(pool.submit(() -> admin.resource(cluster(name)).create()));
       }
       for (Future<?> f : pending) {
@@ -95,11 +99,18 @@ final class ClusterLoad {
     }
   }
 
+  /**
+   * Clusters whose current generation the operator reconciled with every child in place: status
+   * Reconciled=True at that generation (a refused spec is observed too, with Reconciled=False, and
+   * is not counted: the step would measure no children).
+   */
   int reconciled() {
     return (int) admin.resources(PostgresCluster.class).inNamespace(namespace)
         .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems().stream()
-        .filter(c -> c.getStatus() != null && c.getStatus().getObservedGeneration() != null
-            && Objects.equals(c.getStatus().getObservedGeneration(), c.getMetadata().getGeneration()))
+        .filter(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+            && c.getStatus().getConditions().stream().anyMatch(condition -> Conditions.RECONCILED.equals(condition.getType())
+                && Conditions.TRUE.equals(condition.getStatus())
+                && Objects.equals(condition.getObservedGeneration(), c.getMetadata().getGeneration())))
         .count();
   }
 
