@@ -46,6 +46,7 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
   private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
   private static final long SYNC_POLL_MILLIS = 50;
   private static final long WATCH_POLL_MILLIS = 100;
+  private static final Duration CATCH_UP_RETRY = Duration.ofSeconds(1);
 
   private final ControllerOptions options;
   private final InformerSource<? extends HasMetadata> primary;
@@ -69,6 +70,10 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
   private long resyncTimer = -1;
   private long watchTimer = -1;
   private boolean holdingForWatches;
+  /** While the caches catch up after their watches reopened; null otherwise. */
+  private Future<?> catchUp;
+  /** After a failed catch-up, the next starts no earlier than this ({@link Clock#nanoTime}). */
+  private long catchUpRetryAt = Long.MIN_VALUE;
 
   public ControllerVerticle(ControllerOptions options, InformerSource<? extends HasMetadata> primary,
       List<InformerSource<? extends HasMetadata>> secondaries, Reconciler reconciler, Leadership leadership,
@@ -279,19 +284,43 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
   }
 
   private boolean watching() {
-    boolean all = sources.stream().allMatch(InformerSource::isWatching);
-    if (all && holdingForWatches) {
-      holdingForWatches = false;
-      log.info("controller {}: every watch is open again; reconciling", options.name());
+    if (!sources.stream().allMatch(InformerSource::isWatching)) {
+      return false;
     }
-    return all;
+    if (!holdingForWatches) {
+      return true;
+    }
+    if (catchUp == null && clock.nanoTime() < catchUpRetryAt) {
+      return false;
+    }
+    if (catchUp == null) {
+      log.info("controller {}: every watch is open again; waiting until the caches hold what a list shows now",
+          options.name());
+      catchUp = Future.all(sources.stream().map(InformerSource::catchUp).toList());
+      catchUp.onComplete(done -> pump());
+    }
+    if (!catchUp.isComplete()) {
+      return false;
+    }
+    if (catchUp.failed()) {
+      log.info("controller {}: the caches have not caught up ({}); listing again", options.name(),
+          catchUp.cause().getMessage());
+      catchUp = null;
+      catchUpRetryAt = clock.nanoTime() + CATCH_UP_RETRY.toNanos();
+      return false;
+    }
+    catchUp = null;
+    holdingForWatches = false;
+    log.info("controller {}: the caches have caught up with the API server; reconciling", options.name());
+    return true;
   }
 
   /**
    * A source whose watch failed (an API outage, a dropped connection) may miss changes until it is
    * re-established: reconciling from it could act on objects deleted or changed meanwhile (e.g.
    * recreate the children of a deleted cluster right after an outage). Keys wait until every watch
-   * is open again; they stay queued.
+   * is open again and then until every cache holds what a quorum list shows (a resumed watch
+   * delivers the outage's changes after it opens); they stay queued.
    */
   private void holdForWatches() {
     if (!holdingForWatches) {

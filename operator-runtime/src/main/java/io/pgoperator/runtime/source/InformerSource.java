@@ -1,16 +1,23 @@
 package io.pgoperator.runtime.source;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import io.pgoperator.runtime.logging.RetryLog;
 import io.pgoperator.runtime.reconcile.Request;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +45,12 @@ public final class InformerSource<T extends HasMetadata> {
   static final Duration REFUSED_RETRY_MIN = Duration.ofSeconds(1);
   /** The longest such wait. */
   static final Duration REFUSED_RETRY_MAX = Duration.ofSeconds(30);
+
+  /** How often a catch-up compares the caches with its list. */
+  static final long CATCH_UP_POLL_MILLIS = 50;
+  /** A catch-up that has not seen its list in the caches by then fails; the caller lists again. */
+  static final Duration CATCH_UP_DEADLINE = Duration.ofSeconds(30);
+  private static final long LIST_PAGE = 500;
 
   /** One informer per watched namespace (or one for all); a slot's informer may be replaced before it syncs. */
   private final List<SharedIndexInformer<T>> informers = new CopyOnWriteArrayList<>();
@@ -160,6 +173,78 @@ public final class InformerSource<T extends HasMetadata> {
   /** True once every informer of this source has completed its initial list. */
   public boolean hasSynced() {
     return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /**
+   * Completes once every informer's cache holds at least what the API server held at a quorum LIST
+   * made now ({@link ListedState} has the rule). For a caller that must not act on changes made
+   * while a watch was down: a watch that reconnects reports open before the events of the outage
+   * have arrived. The LIST runs on a worker, in pages; the comparison on this source's context.
+   * Fails when a watch is down again, the source stops, or {@link #CATCH_UP_DEADLINE} passes.
+   */
+  public Future<Void> catchUp() {
+    List<SharedIndexInformer<T>> current = List.copyOf(informers);
+    if (current.isEmpty()) {
+      return Future.failedFuture("source " + name + " is not started");
+    }
+    return context.<List<ListedState>>executeBlocking(() -> {
+      List<ListedState> listed = new ArrayList<>();
+      for (int slot = 0; slot < current.size(); slot++) {
+        listed.add(listQuorum(slot));
+      }
+      return listed;
+    }, false).compose(listed -> {
+      Promise<Void> caughtUp = Promise.promise();
+      awaitCovered(current, listed, System.nanoTime() + CATCH_UP_DEADLINE.toNanos(), caughtUp);
+      return caughtUp.future();
+    });
+  }
+
+  /** A consistent read of one informer's objects (no resourceVersion: served from etcd, not a cache). */
+  private ListedState listQuorum(int slot) {
+    Map<String, String> versions = new HashMap<>();
+    String listVersion = null;
+    String next = null;
+    do {
+      ListOptions page = new ListOptionsBuilder().withLimit(LIST_PAGE).withContinue(next).build();
+      KubernetesResourceList<T> items = (namespaces.isEmpty()
+          ? client.resources(type).inAnyNamespace().withLabels(labels)
+          : client.resources(type).inNamespace(namespaces.get(slot)).withLabels(labels)).list(page);
+      if (listVersion == null) {
+        listVersion = items.getMetadata().getResourceVersion();
+      }
+      items.getItems().forEach(item -> versions.put(Cache.metaNamespaceKeyFunc(item),
+          KubernetesResourceUtil.getResourceVersion(item)));
+      next = items.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
+    return new ListedState(versions, listVersion);
+  }
+
+  private void awaitCovered(List<SharedIndexInformer<T>> current, List<ListedState> listed, long deadline,
+      Promise<Void> caughtUp) {
+    if (stopped || !current.equals(informers) || !isWatching()) {
+      caughtUp.fail("the watch of " + name + " is down again");
+      return;
+    }
+    boolean covered = true;
+    for (int slot = 0; slot < current.size() && covered; slot++) {
+      SharedIndexInformer<T> informer = current.get(slot);
+      covered = listed.get(slot).coveredBy(informer.lastSyncResourceVersion(), () -> versionsOf(informer));
+    }
+    if (covered) {
+      caughtUp.complete();
+    } else if (System.nanoTime() - deadline > 0) {
+      caughtUp.fail("the cache of " + name + " did not catch up with a list within " + CATCH_UP_DEADLINE.toSeconds() + " s");
+    } else {
+      context.owner().setTimer(CATCH_UP_POLL_MILLIS, id -> awaitCovered(current, listed, deadline, caughtUp));
+    }
+  }
+
+  private static <T extends HasMetadata> Map<String, String> versionsOf(SharedIndexInformer<T> informer) {
+    Map<String, String> versions = new HashMap<>();
+    informer.getStore().list().forEach(item -> versions.put(Cache.metaNamespaceKeyFunc(item),
+        KubernetesResourceUtil.getResourceVersion(item)));
+    return versions;
   }
 
   /** The cached object with this key, or null. */
