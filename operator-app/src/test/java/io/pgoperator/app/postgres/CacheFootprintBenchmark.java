@@ -9,10 +9,13 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pgoperator.api.v1alpha1.PostgresCluster;
+import io.pgoperator.app.postgres.children.ClusterTls;
+import io.pgoperator.app.postgres.tls.CertificateAuthority;
 import io.pgoperator.runtime.source.CachedForm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -89,6 +92,38 @@ class CacheFootprintBenchmark {
       out.append(String.format(" %12d", total / CLUSTERS));
     }
     System.out.println(out.append('\n'));
+  }
+
+  /**
+   * What the reconciler keeps of each cluster's TLS Secrets between reconciles ({@link
+   * ParsedTlsSecrets}), for clusters with a CA and server certificate of their own.
+   */
+  @Test
+  void tlsVerdictsPerCluster() throws Exception {
+    Instant now = Instant.now();
+    List<PostgresCluster> clusters = new ArrayList<>();
+    List<Secret> caSecrets = new ArrayList<>();
+    List<Secret> serverSecrets = new ArrayList<>();
+    for (int i = 1; i <= CLUSTERS; i++) {
+      PostgresCluster cluster = Clusters.full(String.format("db-%04d", i));
+      CertificateAuthority made = ClusterTls.newAuthority(cluster, now);
+      clusters.add(cluster);
+      caSecrets.add((Secret) cachedForm(ClusterTls.caSecret(cluster, made)));
+      serverSecrets.add((Secret) cachedForm(ClusterTls.serverSecret(cluster, made, ClusterTls.issue(cluster, made, now))));
+    }
+    ParsedTlsSecrets parsed = new ParsedTlsSecrets();
+    long before = usedAfterGc();
+    for (int i = 0; i < CLUSTERS; i++) {
+      var authority = parsed.authority(caSecrets.get(i));
+      if (parsed.renewal(clusters.get(i), serverSecrets.get(i), authority, now).isEmpty()) {
+        throw new IllegalStateException("the server certificate just issued is not current");
+      }
+    }
+    long bytes = usedAfterGc() - before;
+    System.out.printf("Heap per cluster of the reconciler's TLS verdicts: %d B%n%n", bytes / CLUSTERS);
+    if (parsed.authority(caSecrets.get(0)) == null || clusters.size() + serverSecrets.size() == 0) {
+      throw new IllegalStateException("unreachable: keeps the verdicts and Secrets alive until here");
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
