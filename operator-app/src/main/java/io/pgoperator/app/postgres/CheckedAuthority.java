@@ -51,9 +51,4 @@ final class CheckedAuthority {
   private String text(String value) {
     return encoded ? new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8) : value;
   }
-
-  @Override
-  public String toString() {
-    return "CheckedAuthority[" + parse() + "]";
-  }
 }
