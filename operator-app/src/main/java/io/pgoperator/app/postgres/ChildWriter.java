@@ -17,6 +17,8 @@ import tools.jackson.databind.JsonNode;
  * Creates, repairs and deletes a cluster's children through {@link KubeCalls}: create when
  * absent, update (with the cached resourceVersion, so a stale cache ends in 409 and a retry)
  * when the actual object no longer covers the desired one ({@link Drift}), nothing otherwise.
+ * The repair is laid over the cached object, which the caches keep whole for every child (see
+ * {@link ClusterCache}; {@code CachedDriftTest} proves it the same as over the object served).
  * Each change is logged once and recorded as a Normal event on the cluster.
  */
 final class ChildWriter {

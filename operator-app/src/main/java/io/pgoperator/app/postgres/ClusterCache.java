@@ -21,7 +21,11 @@ import java.util.List;
  * objects labelled {@code app.kubernetes.io/managed-by=pg-operator}) and their instance pods
  * (which the StatefulSet owns; they carry the same labels). Reconciles read only
  * from here, never LIST or GET on the hot path. Returned objects are shared with the
- * informers: never modify them.
+ * informers, and parts of them with other cached objects: never modify them (their
+ * collections are immutable). They are in the form the caches keep
+ * ({@link PostgresOperator#cacheTransform}): the cluster and its children whole, so that drift
+ * is judged and a repair laid over exactly what the API server holds; instance pods only as
+ * far as they are read ({@link io.pgoperator.app.postgres.primary.CachedPod}).
  */
 public final class ClusterCache {
 

@@ -224,12 +224,18 @@ public final class PostgresClusterReconciler implements Reconciler {
    */
   private Future<Void> ensureServerCertificate(Pass pass) {
     Secret cached = pass.observed.serverTls();
-    Optional<ServerCertificate> current = tlsSecrets.current(pass.cluster, cached, pass.authority, clock.wallTime());
-    ServerCertificate server = current.orElseGet(() -> ClusterTls.issue(pass.cluster, pass.authority, clock.wallTime()));
-    pass.renewal = ClusterTls.renewal(server);
-    Secret desired = current.isPresent()
-        ? ownership(pass.cluster, ChildNames.serverTlsSecret(pass.cluster.getMetadata().getName()), ChildMeta.COMPONENT_TLS)
-        : ClusterTls.serverSecret(pass.cluster, pass.authority, server);
+    Optional<Instant> renewal = tlsSecrets.renewal(pass.cluster, cached, pass.authority, clock.wallTime());
+    Secret desired;
+    if (renewal.isPresent()) {
+      pass.renewal = renewal.get();
+      desired = ownership(pass.cluster, ChildNames.serverTlsSecret(pass.cluster.getMetadata().getName()),
+          ChildMeta.COMPONENT_TLS);
+    } else {
+      CertificateAuthority authority = pass.authority.parse();
+      ServerCertificate server = ClusterTls.issue(pass.cluster, authority, clock.wallTime());
+      pass.renewal = ClusterTls.renewal(server);
+      desired = ClusterTls.serverSecret(pass.cluster, authority, server);
+    }
     return writer.ensure(pass.cluster, desired, cached).mapEmpty();
   }
 
@@ -406,7 +412,7 @@ public final class PostgresClusterReconciler implements Reconciler {
     final Observed observed;
     final DesiredChildren desired;
     StatefulSet statefulSet;
-    CertificateAuthority authority;
+    CheckedAuthority authority;
     Instant renewal;
     InstancePods pods = new InstancePods(List.of());
     PrimaryRoles.Outcome roles;

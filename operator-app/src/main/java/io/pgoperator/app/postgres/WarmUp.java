@@ -35,7 +35,7 @@ final class WarmUp {
     SpecValidation.problems(cluster, null);
     CertificateAuthority made = ClusterTls.newAuthority(cluster, now);
     Secret caSecret = ClusterTls.caSecret(cluster, made);
-    CertificateAuthority authority = new ParsedTlsSecrets().authority(caSecret);
+    CertificateAuthority authority = new ParsedTlsSecrets().authority(caSecret).parse();
     ServerCertificate server = ClusterTls.issue(cluster, authority, now);
     DesiredChildren desired = DesiredChildren.of(cluster, Observed.nothing());
     List<HasMetadata> children = new ArrayList<>(List.of(caSecret,

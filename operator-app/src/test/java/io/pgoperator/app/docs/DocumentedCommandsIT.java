@@ -110,6 +110,8 @@ class DocumentedCommandsIT {
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
     maven("mvn -B -pl operator-runtime verify -Dit.test=ApiBlipBenchmark -Dgroups=benchmark -DexcludedGroups="
         + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false");
+    maven("mvn -B -pl operator-app -am verify -Dtest=CacheFootprintBenchmark -Dgroups=benchmark -DexcludedGroups="
+        + " -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false");
     runs("kubectl get leases -n pg-operator-system -l runtime.pgoperator.io/ring=pg-operator.postgres.example.com"
         + " -L runtime.pgoperator.io/role", result -> { }); // a valid selector and column; no ring runs here
 

@@ -10,6 +10,7 @@ import io.pgoperator.api.v1alpha1.PostgresCluster;
 import io.pgoperator.api.v1alpha1.ResourcesSpec;
 import io.pgoperator.app.postgres.children.ClusterServices;
 import io.pgoperator.app.postgres.children.PostgresStatefulSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ class DriftTest {
   @Test
   void statefulSetAsTheServerReturnsItIsInSync() {
     StatefulSet desired = PostgresStatefulSet.build(cluster);
-    assertThat(Drift.differences(Drift.tree(desired), asServerReturns(desired))).isEmpty();
+    assertThat(drift(desired, asServerReturns(desired))).isEmpty();
   }
 
   @Test
@@ -32,7 +33,7 @@ class DriftTest {
     ObjectNode actual = asServerReturns(desired);
     ((ObjectNode) actual.get("metadata").get("labels")).put("team", "payments");
     ((ObjectNode) actual.get("metadata")).putObject("annotations").put("note", "kept");
-    assertThat(Drift.differences(Drift.tree(desired), actual)).isEmpty();
+    assertThat(drift(desired, actual)).isEmpty();
   }
 
   @Test
@@ -44,7 +45,7 @@ class DriftTest {
     ObjectNode requests = (ObjectNode) container(actual).get("resources").get("requests");
     requests.put("cpu", "500m");
     requests.put("memory", "1Gi");
-    assertThat(Drift.differences(Drift.tree(desired), actual)).isEmpty();
+    assertThat(drift(desired, actual)).isEmpty();
   }
 
   @Test
@@ -52,7 +53,7 @@ class DriftTest {
     StatefulSet desired = PostgresStatefulSet.build(cluster);
     ObjectNode actual = asServerReturns(desired);
     ((ObjectNode) actual.get("spec")).put("replicas", 5);
-    assertThat(Drift.differences(Drift.tree(desired), actual)).containsExactly("spec.replicas");
+    assertThat(drift(desired, actual)).containsExactly("spec.replicas");
   }
 
   @Test
@@ -60,7 +61,7 @@ class DriftTest {
     StatefulSet running = PostgresStatefulSet.build(cluster);
     cluster.getSpec().setResources(new ResourcesSpec(Map.of("cpu", new Quantity("500m")), null));
     StatefulSet desired = PostgresStatefulSet.build(cluster);
-    assertThat(Drift.differences(Drift.tree(desired), asServerReturns(running)))
+    assertThat(drift(desired, asServerReturns(running)))
         .contains("spec.template.spec.containers[0].resources.limits",
             "spec.template.spec.containers[0].resources.requests.memory");
   }
@@ -70,7 +71,7 @@ class DriftTest {
     Service desired = ClusterServices.readWrite(cluster);
     ObjectNode actual = asServerReturns(desired);
     ((ObjectNode) actual.get("spec").get("selector")).put("extra", "x");
-    assertThat(Drift.differences(Drift.tree(desired), actual)).containsExactly("spec.selector.extra");
+    assertThat(drift(desired, actual)).containsExactly("spec.selector.extra");
   }
 
   @Test
@@ -78,11 +79,11 @@ class DriftTest {
     Service desired = ClusterServices.readWrite(cluster);
     ObjectNode changed = asServerReturns(desired);
     ((ObjectNode) changed.get("spec").get("ports").get(0)).put("port", 5433);
-    assertThat(Drift.differences(Drift.tree(desired), changed)).containsExactly("spec.ports[0].port");
+    assertThat(drift(desired, changed)).containsExactly("spec.ports[0].port");
 
     ObjectNode added = asServerReturns(desired);
     ((ArrayNode) added.get("spec").get("ports")).addObject().put("name", "metrics").put("port", 9187);
-    assertThat(Drift.differences(Drift.tree(desired), added)).containsExactly("spec.ports");
+    assertThat(drift(desired, added)).containsExactly("spec.ports");
   }
 
   @Test
@@ -91,11 +92,11 @@ class DriftTest {
     ObjectNode foreign = asServerReturns(desired);
     ((ArrayNode) foreign.get("metadata").get("ownerReferences")).insertObject(0)
         .put("apiVersion", "v1").put("kind", "ConfigMap").put("name", "other").put("uid", "u-1");
-    assertThat(Drift.differences(Drift.tree(desired), foreign)).isEmpty();
+    assertThat(drift(desired, foreign)).isEmpty();
 
     ObjectNode orphaned = asServerReturns(desired);
     ((ObjectNode) orphaned.get("metadata")).remove("ownerReferences");
-    assertThat(Drift.differences(Drift.tree(desired), orphaned))
+    assertThat(drift(desired, orphaned))
         .containsExactly("metadata.ownerReferences");
   }
 
@@ -108,7 +109,7 @@ class DriftTest {
     ((ObjectNode) spec.get("ports").get(0)).put("port", 5433);
     ((ObjectNode) actual.get("metadata").get("labels")).put("team", "payments");
 
-    JsonNode repaired = Drift.overlay(actual, Drift.tree(desired));
+    JsonNode repaired = repair(actual, desired);
 
     assertThat(Drift.differences(Drift.tree(desired), repaired)).isEmpty();
     assertThat(repaired.get("spec").get("clusterIP").stringValue()).isEqualTo("10.96.0.42");
@@ -128,7 +129,7 @@ class DriftTest {
     ((ArrayNode) actual.get("spec").get("template").get("spec").get("containers")).addObject()
         .put("name", "sidecar").put("image", "busybox");
 
-    JsonNode repaired = Drift.overlay(actual, Drift.tree(desired));
+    JsonNode repaired = repair(actual, desired);
 
     assertThat(Drift.differences(Drift.tree(desired), repaired)).isEmpty();
     JsonNode containers = repaired.get("spec").get("template").get("spec").get("containers");
@@ -147,10 +148,10 @@ class DriftTest {
     ((ObjectNode) refs.get(0)).put("uid", "uid-of-a-deleted-cluster");
     refs.addObject().put("apiVersion", "v1").put("kind", "ConfigMap").put("name", "other")
         .put("uid", "u-1");
-    assertThat(Drift.differences(Drift.tree(desired), actual))
+    assertThat(drift(desired, actual))
         .containsExactly("metadata.ownerReferences");
 
-    JsonNode repaired = Drift.overlay(actual, Drift.tree(desired));
+    JsonNode repaired = repair(actual, desired);
 
     JsonNode after = repaired.get("metadata").get("ownerReferences");
     assertThat(after.size()).isEqualTo(2);
@@ -166,6 +167,27 @@ class DriftTest {
     assertThat(Drift.quantitiesEqual("1G", "1Gi")).isFalse();
     assertThat(Drift.quantitiesEqual("abc", "abc")).isTrue();
     assertThat(Drift.quantitiesEqual("abc", "1")).isFalse();
+  }
+
+  /**
+   * Drift of {@code actual} from {@code desired}, the same whether read from the whole object or
+   * from the form the informer caches keep (see {@link CachedDriftTest}).
+   */
+  private static List<String> drift(HasMetadata desired, ObjectNode actual) {
+    List<String> whole = Drift.differences(Drift.tree(desired), actual);
+    HasMetadata cached = CachedDriftTest.cachedForm(Drift.fromTree(actual, desired.getClass()));
+    assertThat(Drift.differences(Drift.tree(desired), Drift.tree(cached))).as("drift seen in the cached form")
+        .isEqualTo(whole);
+    return whole;
+  }
+
+  /** The repair of {@code actual}, the same when laid over the cached form as over the whole object. */
+  private static JsonNode repair(ObjectNode actual, HasMetadata desired) {
+    HasMetadata whole = Drift.fromTree(actual, desired.getClass());
+    HasMetadata cached = CachedDriftTest.cachedForm(whole);
+    assertThat(Drift.overlay(Drift.tree(cached), Drift.tree(desired))).as("the repair laid over the cached form")
+        .isEqualTo(Drift.overlay(Drift.tree(whole), Drift.tree(desired)));
+    return Drift.overlay(actual, Drift.tree(desired));
   }
 
   /** The object as a kube-apiserver returns it: identity, defaults and server-set fields. */

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * One watched type: a shared informer per watched namespace (or one for all namespaces), a
  * read-only view of their caches, and the hop of each event onto the owning context as keys.
  * Cache reads are safe from any thread; events are delivered only on the context given to
- * {@link #start}.
+ * {@link #start}. Cached objects are in their {@link CachedForm}: shared, immutable where they
+ * hold collections, never to be modified.
  */
 public final class InformerSource<T extends HasMetadata> {
 
@@ -40,6 +41,7 @@ public final class InformerSource<T extends HasMetadata> {
   private final List<String> namespaces;
   private final KeyMapper<T> mapper;
   private final Map<String, String> labels;
+  private final CacheTransform<T> transform;
   private final String name;
   /** First wait before an informer whose initial list was refused (403, 404) is tried again. */
   static final Duration REFUSED_RETRY_MIN = Duration.ofSeconds(1);
@@ -71,11 +73,21 @@ public final class InformerSource<T extends HasMetadata> {
    */
   public InformerSource(KubernetesClient client, Class<T> type, List<String> namespaces, Map<String, String> labels,
       KeyMapper<T> mapper) {
+    this(client, type, namespaces, labels, mapper, CacheTransform.whole());
+  }
+
+  /**
+   * @param transform what the cache keeps of each object (see {@link CacheTransform}); objects
+   *     are compacted either way (see {@link CachedForm})
+   */
+  public InformerSource(KubernetesClient client, Class<T> type, List<String> namespaces, Map<String, String> labels,
+      KeyMapper<T> mapper, CacheTransform<T> transform) {
     this.client = client;
     this.type = type;
     this.namespaces = List.copyOf(namespaces);
     this.labels = Map.copyOf(labels);
     this.mapper = mapper;
+    this.transform = transform;
     this.name = HasMetadata.getPlural(type) + (HasMetadata.getGroup(type).isEmpty() ? "" : "." + HasMetadata.getGroup(type));
   }
 
@@ -117,7 +129,7 @@ public final class InformerSource<T extends HasMetadata> {
     SharedIndexInformer<T> informer = namespaces.isEmpty()
         ? client.resources(type).inAnyNamespace().withLabels(labels).runnableInformer(0)
         : client.resources(type).inNamespace(namespaces.get(slot)).withLabels(labels).runnableInformer(0);
-    informer.itemStore(new LeanItemStore<>());
+    informer.itemStore(new LeanItemStore<>(transform));
     return informer;
   }
 

@@ -5,23 +5,21 @@ import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
- * An informer store that drops {@code metadata.managedFields} from every cached object (as
- * controller-runtime users do with a cache transform): server-side apply bookkeeping is often
- * the largest part of a small object, and reconcilers never read it. An update built from a
- * cached object leaves the server's managedFields as they are, since an update without them
- * keeps them.
+ * An informer store that keeps each object in its {@link CachedForm}: what reconciles read, as
+ * little heap as that takes. fabric8 hands event handlers the received object and this store's
+ * previous one, so an update's old object is the cached form too.
  */
 final class LeanItemStore<T extends HasMetadata> extends BasicItemStore<T> {
 
-  LeanItemStore() {
+  private final CacheTransform<T> transform;
+
+  LeanItemStore(CacheTransform<T> transform) {
     super(Cache::metaNamespaceKeyFunc);
+    this.transform = transform;
   }
 
   @Override
   public T put(String key, T object) {
-    if (object.getMetadata() != null) {
-      object.getMetadata().setManagedFields(null);
-    }
-    return super.put(key, object);
+    return super.put(key, CachedForm.of(object, transform));
   }
 }

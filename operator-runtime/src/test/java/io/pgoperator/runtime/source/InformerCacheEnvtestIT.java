@@ -64,6 +64,42 @@ class InformerCacheEnvtestIT {
   }
 
   @Test
+  void aTransformDecidesWhatIsCachedAndTheCacheStillFollowsEveryChange() throws Exception {
+    String namespace = server.createNamespace("transform");
+    for (String name : List.of("one", "two")) {
+      server.client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+          .withNewMetadata().withName(name).withLabels(Map.of("app", "x")).endMetadata()
+          .addToData("script", "the same in both").addToBinaryData("blob", "AAAA").build()).create();
+    }
+    Map<Request, Boolean> delivered = new java.util.concurrent.ConcurrentHashMap<>();
+    source = new InformerSource<>(client, ConfigMap.class, List.of(namespace), Map.of(), KeyMapper.self(),
+        configMap -> {
+          configMap.setBinaryData(null);
+          return configMap;
+        });
+    vertx.runOnContext(v -> source.start(vertx.getOrCreateContext(), (key, live) -> delivered.merge(key, live,
+        Boolean::logicalOr)));
+    Request one = new Request(namespace, "one");
+    Await.until("the source synced", () -> source.hasSynced() && source.cachedKeys().size() == 2);
+
+    ConfigMap cached = source.get(one);
+    assertThat(cached.getBinaryData()).as("dropped by the transform").isNullOrEmpty();
+    assertThat(cached.getData()).containsEntry("script", "the same in both");
+    assertThat(cached.getData()).as("equal parts of two cached objects are one")
+        .isSameAs(source.get(new Request(namespace, "two")).getData());
+
+    ConfigMap updated = server.client().configMaps().inNamespace(namespace).withName("one")
+        .edit(cm -> new ConfigMapBuilder(cm).addToData("script", "changed").build());
+    Await.until("the change cached and delivered as live", () -> Boolean.TRUE.equals(delivered.get(one))
+        && updated.getMetadata().getResourceVersion().equals(source.get(one).getMetadata().getResourceVersion()));
+    assertThat(source.get(one).getData()).containsEntry("script", "changed");
+
+    server.client().configMaps().inNamespace(namespace).withName("one").delete();
+    Await.until("the deletion seen", () -> source.get(one) == null);
+    assertThat(source.cachedKeys()).containsExactly(new Request(namespace, "two"));
+  }
+
+  @Test
   void everyObjectOfTheInitialListIsDeliveredAsBacklogAndOnlyLaterChangesAsLive() throws Exception {
     String namespace = server.createNamespace("boundary");
     int listed = 300;

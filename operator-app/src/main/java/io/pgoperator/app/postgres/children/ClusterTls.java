@@ -107,7 +107,7 @@ public final class ClusterTls {
 
   /** Whether {@code server} is still short of its renewal date at {@code now}. */
   public static boolean current(ServerCertificate server, Instant now) {
-    return !server.expiresWithin(now, RENEW_BEFORE);
+    return ServerValidity.of(server).current(now);
   }
 
   public static ServerCertificate issue(PostgresCluster cluster, CertificateAuthority authority, Instant now) {
@@ -118,7 +118,23 @@ public final class ClusterTls {
 
   /** When {@link #current} stops accepting {@code server}. */
   public static Instant renewal(ServerCertificate server) {
-    return server.notAfter().minus(RENEW_BEFORE);
+    return ServerValidity.of(server).renewal();
+  }
+
+  /**
+   * The dates that decide whether a server certificate is current: valid already, and short of
+   * {@link #RENEW_BEFORE} its end. Kept instead of the certificate between reconciles.
+   */
+  public record ServerValidity(Instant notBefore, Instant renewal) {
+
+    public static ServerValidity of(ServerCertificate server) {
+      return new ServerValidity(server.notBefore(), server.notAfter().minus(RENEW_BEFORE));
+    }
+
+    /** As {@code !server.expiresWithin(now, RENEW_BEFORE)}: from its start up to its renewal date. */
+    public boolean current(Instant now) {
+      return !now.isBefore(notBefore) && !now.isAfter(renewal);
+    }
   }
 
   public static Secret serverSecret(PostgresCluster cluster, CertificateAuthority authority,
