@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 /**
  * Why an initialised cluster has no Ready instance, when instance 0 said so: its instance script
  * refuses to initialise over a volume that came back empty and leaves the reason as the postgres
- * container's termination message. Only then is instance 0's pod read (one GET, no informer).
+ * container's termination message, which the cached pod keeps (CachedPod keeps container states).
  */
 final class PrimaryVolumeCheck {
 
