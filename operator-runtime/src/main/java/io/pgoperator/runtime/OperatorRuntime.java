@@ -174,6 +174,8 @@ public final class OperatorRuntime {
     controllers.addAll(setup.controllers(context));
     Future<Void> started = Future.succeededFuture();
     for (ControllerVerticle controller : controllers) {
+      // Their watch events are then read as their class at once, not converted (see KubeClients).
+      controller.sources().forEach(source -> KubeClients.register(source.type()));
       controller.sources().forEach(source -> readyz.add("informer-" + source.name().replace('.', '-'),
           HealthCheck.of(source::hasSynced, "informer for " + source.name() + " has not synced yet")));
       started = started.compose(ignored -> deploy(controller));
