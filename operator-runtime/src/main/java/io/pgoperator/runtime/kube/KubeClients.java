@@ -12,6 +12,11 @@ import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Builds fabric8 clients whose HTTP traffic runs on the operator's own Vert.x event loops. */
@@ -49,6 +54,27 @@ public final class KubeClients {
     serialization.registerKubernetesResource(Status.class);
     serialization.registerKubernetesResource(Pod.class);
     return serialization;
+  }
+
+  /**
+   * The threads fabric8 runs its own tasks on: reading watch events and handing them to informer
+   * handlers (which hop onto a Vert.x context at once), one task at a time per watch. Two for all
+   * clients: by default each client has a cached pool of its own, 7 threads in all with 1,000
+   * clusters. Daemon threads that end after a minute without work.
+   */
+  static final int TASK_THREADS = 2;
+  private static final ExecutorService TASKS = tasks();
+
+  private static ExecutorService tasks() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(TASK_THREADS, TASK_THREADS, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), task -> {
+          Thread thread = new Thread(task, "kube-client-tasks-" + count.getAndIncrement());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** Reads {@code kind} as its class wherever the API server may answer with any kind (watch events). */
@@ -103,6 +129,7 @@ public final class KubeClients {
     return new KubernetesClientBuilder()
         .withConfig(config)
         .withKubernetesSerialization(SERIALIZATION)
+        .withTaskExecutor(TASKS)
         .withHttpClientFactory(new Vertx5HttpClientFactory(vertx));
   }
 }
