@@ -75,8 +75,13 @@ public final class OperatorRuntime {
     this.metrics = new MetricsSetup();
     this.vertx = metrics.vertxBuilder(new VertxOptions()
         // Small and fixed: the work is I/O-bound and the footprint matters (see README, sizing).
+        // A pool's threads, once started, stay: each of these pools starts a thread per task
+        // until it is full. Workers serve the metrics scrape, warm-up and stopping informers
+        // (blocking Kubernetes calls have a pool of their own, KubeCalls); Vert.x's own blocking
+        // tasks (TLS set-up) need few: its default is 20.
         .setEventLoopPoolSize(2)
-        .setWorkerPoolSize(4)
+        .setWorkerPoolSize(2)
+        .setInternalBlockingPoolSize(2)
         .setBlockedThreadCheckInterval(1).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS))
         .build();
   }
@@ -174,6 +179,8 @@ public final class OperatorRuntime {
     controllers.addAll(setup.controllers(context));
     Future<Void> started = Future.succeededFuture();
     for (ControllerVerticle controller : controllers) {
+      // Their watch events are then read as their class at once, not converted (see KubeClients).
+      controller.sources().forEach(source -> KubeClients.register(source.type()));
       controller.sources().forEach(source -> readyz.add("informer-" + source.name().replace('.', '-'),
           HealthCheck.of(source::hasSynced, "informer for " + source.name() + " has not synced yet")));
       started = started.compose(ignored -> deploy(controller));

@@ -15,23 +15,21 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
- * Switches logging to the format and level chosen on the command line. {@code logback.xml}
+ * Switches logging to the format and level chosen on the command line. {@link StartupLogging}
  * gives the text format at INFO until then; {@code main} calls {@link #configure} right after
  * parsing. Logs go to stderr, like controller-runtime's, which keeps stdout for help and version.
  */
 public final class LoggingSetup {
 
-  /** Name of the console appender on the root logger, in logback.xml and here. */
+  /** Name of the console appender on the root logger. */
   public static final String APPENDER_NAME = "CONSOLE";
 
-  /** Keep in step with logback.xml. */
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %reconcile%logger{36} - %msg%n";
 
   /**
    * Libraries that are chatty at INFO or DEBUG: they never log below these levels, whatever
-   * {@code --log-level} says, but a stricter {@code --log-level} quiets them further. Keep in
-   * step with logback.xml.
+   * {@code --log-level} says, but a stricter {@code --log-level} quiets them further.
    */
   static final Map<String, Level> LIBRARY_FLOORS = Map.of(
       "io.netty", Level.WARN,
@@ -60,10 +58,13 @@ public final class LoggingSetup {
    * @throws IllegalArgumentException for any other format or level
    */
   public static void configure(String format, String level) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      configure(context, format, level);
+    } // else another SLF4J backend: its own configuration applies
+  }
+
+  static void configure(LoggerContext context, String format, String level) {
     Level threshold = level(level);
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return; // another SLF4J backend: its own configuration applies
-    }
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
     appender.setName(APPENDER_NAME);

@@ -1,7 +1,9 @@
 package io.pgoperator.app.embedded;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.function.Function;
 import java.util.logging.Level;
 
 /**
@@ -73,24 +76,25 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** Installs the CRD. Blocking: call from a plain thread, never an event loop. */
   public void installCrd(KubernetesClient client) {
-    for (HasMetadata crd : load(client, CRD_RESOURCE)) {
-      client.resource(crd).create();
-    }
+    CustomResourceDefinition crd =
+        read(CRD_RESOURCE, in -> client.apiextensions().v1().customResourceDefinitions().load(in).item());
+    client.resource(crd).create();
   }
 
-  /** Creates the sample namespace objects and clusters; returns what was created. */
+  /** Creates the sample clusters (one per file), and their namespaces; returns what was created. */
   public List<HasMetadata> applySamples(KubernetesClient client) {
     List<HasMetadata> created = new ArrayList<>();
     for (String sample : SAMPLE_RESOURCES) {
-      for (HasMetadata object : load(client, sample)) {
-        String namespace = object.getMetadata().getNamespace() == null ? "default" : object.getMetadata().getNamespace();
-        if (client.namespaces().withName(namespace).get() == null) {
-          client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
-              .create();
-        }
-        object.getMetadata().setNamespace(namespace);
-        created.add(client.resource(object).create());
+      // As written, as kubectl would send it: the PostgresCluster class would add its defaults.
+      GenericKubernetesResource cluster =
+          read(sample, in -> client.getKubernetesSerialization().unmarshal(in, GenericKubernetesResource.class));
+      String namespace = cluster.getMetadata().getNamespace() == null ? "default" : cluster.getMetadata().getNamespace();
+      if (client.namespaces().withName(namespace).get() == null) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+            .create();
       }
+      cluster.getMetadata().setNamespace(namespace);
+      created.add(client.resource(cluster).create());
     }
     return created;
   }
@@ -120,12 +124,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return file;
   }
 
-  private static List<HasMetadata> load(KubernetesClient client, String resource) {
+  /**
+   * Reads a bundled YAML file as the type {@code parse} names: which class {@code client.load(in)}
+   * picks depends on the kinds the operator's clients registered (see {@code KubeClients}).
+   */
+  private static <T> T read(String resource, Function<InputStream, T> parse) {
     try (InputStream in = EmbeddedApiServer.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("missing bundled resource " + resource + " (is this the fat jar?)");
       }
-      return client.load(in).items();
+      return parse.apply(in);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read bundled resource " + resource, e);
     }

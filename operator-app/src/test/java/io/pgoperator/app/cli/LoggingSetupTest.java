@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.status.StatusUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,22 +111,26 @@ class LoggingSetupTest {
   }
 
   @Test
-  void shippedLogbackXmlLoadsCleanlyWithTheTextFormat() throws Exception {
-    URL xml = LoggingSetup.class.getResource("/logback.xml");
-    assertThat(xml).isNotNull();
+  void startupLoggingIsTheTextFormatAtInfoWithTheLibraryFloors() {
     LoggerContext fresh = new LoggerContext();
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(fresh);
-    configurator.doConfigure(xml);
+    StartupLogging.apply(fresh);
     StatusUtil status = new StatusUtil(fresh);
     assertThat(status.getHighestLevel(0))
         .as("logback status: %s", fresh.getStatusManager().getCopyOfStatusList())
         .isLessThan(Status.WARN);
     var root = fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     assertThat(root.getLevel()).isEqualTo(Level.INFO);
-    assertThat(root.getAppender(LoggingSetup.APPENDER_NAME)).isInstanceOf(ConsoleAppender.class);
+    assertThat(root.getAppender(LoggingSetup.APPENDER_NAME)).isInstanceOfSatisfying(ConsoleAppender.class,
+        console -> assertThat(console.getEncoder()).isNotInstanceOf(JsonLineEncoder.class));
     LoggingSetup.LIBRARY_FLOORS.forEach((name, level) ->
         assertThat(fresh.getLogger(name).getLevel()).as(name).isEqualTo(level));
     fresh.stop();
+  }
+
+  @Test
+  void logbackFindsTheStartupLoggingAndNoConfigurationFile() {
+    assertThat(ServiceLoader.load(Configurator.class).stream().map(ServiceLoader.Provider::type))
+        .containsExactly(StartupLogging.class);
+    assertThat(LoggingSetup.class.getResource("/logback.xml")).as("a logback.xml would load Joran after all").isNull();
   }
 }

@@ -3,24 +3,21 @@ package io.pgoperator.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The shipped logback.xml drops Micrometer's re-registration warning for Vert.x meters only. */
+/** The start-up logging drops Micrometer's re-registration warning for Vert.x meters only. */
 class VertxGaugeWarningFilterTest {
 
   private final LoggerContext context = new LoggerContext();
   private final ListAppender<ILoggingEvent> events = new ListAppender<>();
 
   @BeforeEach
-  void loadShippedConfiguration() throws Exception {
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(context);
-    configurator.doConfigure(LoggingSetup.class.getResource("/logback.xml"));
+  void applyStartupLogging() {
+    StartupLogging.apply(context);
     events.setContext(context);
     events.start();
     context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(events);

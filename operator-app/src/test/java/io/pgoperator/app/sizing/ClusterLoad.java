@@ -1,5 +1,6 @@
 package io.pgoperator.app.sizing;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -15,20 +16,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * PostgresClusters in one namespace, created by a few threads at once, and how many of them the
- * operator has reconciled (status.observedGeneration = generation). Envtest has no kubelet and no
- * garbage collector: the children stay objects in etcd, which is all the operator caches.
+ * operator has reconciled (Reconciled=True at their generation). Envtest has no controllers, no
+ * kubelet and no garbage collector: the children stay objects in etcd, the instance pods are
+ * created by {@link StatefulSetPods} and stay Pending; that is all the operator caches.
  */
 final class ClusterLoad {
 
   private static final int THREADS = 4;
   private static final Duration POLL = Duration.ofSeconds(1);
+  /** ClusterStatus.REASON_INVALID_SPEC: the operator refuses the spec until it changes. */
+  private static final String INVALID_SPEC = "InvalidSpec";
   private static final Map<String, String> MANAGED = Map.of(ChildMeta.MANAGED_BY, ChildMeta.OPERATOR);
 
   private final KubernetesClient admin;
@@ -82,21 +89,33 @@ final class ClusterLoad {
   }
 
   /**
-   * Polls (once a second, from the API server's watch cache) until every created cluster is
-   * reconciled; checks {@code operator} is alive on each round, so a crash ends the wait at once.
+   * Polls (from the API server's watch cache, once a second per 1,000 clusters) until every
+   * created cluster is reconciled; checks that {@code operators} are alive on each round, so a
+   * crash ends the wait at once, and fails at once when the operator refuses a cluster's spec.
    */
-  void awaitReconciled(OperatorProcess operator, Duration deadline) {
+  void awaitReconciled(List<OperatorProcess> operators, Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
-    int reconciled = reconciled();
-    while (reconciled < created) {
-      operator.requireAlive("the reconcile of " + created + " PostgresClusters");
+    Duration poll = POLL.multipliedBy(Math.max(1, created / 1000));
+    List<PostgresCluster> clusters = clusters();
+    while (reconciled(clusters) < created) {
+      operators.forEach(operator -> operator.requireAlive("the reconcile of " + created + " PostgresClusters"));
+      refused(clusters).ifPresent(condition -> {
+        throw new AssertionError("the operator refused a PostgresCluster in " + namespace + " (" + condition.getReason()
+            + "): " + condition.getMessage() + "; the benchmark's clusters must be valid");
+      });
       if (System.nanoTime() - end > 0) {
-        throw new AssertionError("after " + deadline + " only " + reconciled + " of " + created
-            + " PostgresClusters in " + namespace + " are reconciled; operator log: " + operator.log().toAbsolutePath());
+        throw new AssertionError("after " + deadline + " only " + reconciled(clusters) + " of " + created
+            + " PostgresClusters in " + namespace + " are reconciled (Reconciled conditions by reason: " + reasons(clusters)
+            + "); operator logs: " + operators.stream().map(o -> o.log().toAbsolutePath().toString()).toList());
       }
-      sleep(POLL);
-      reconciled = reconciled();
+      sleep(poll);
+      clusters = clusters();
     }
+  }
+
+  private List<PostgresCluster> clusters() {
+    return admin.resources(PostgresCluster.class).inNamespace(namespace)
+        .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems();
   }
 
   /**
@@ -105,13 +124,34 @@ final class ClusterLoad {
    * is not counted: the step would measure no children).
    */
   int reconciled() {
-    return (int) admin.resources(PostgresCluster.class).inNamespace(namespace)
-        .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems().stream()
-        .filter(c -> c.getStatus() != null && c.getStatus().getConditions() != null
-            && c.getStatus().getConditions().stream().anyMatch(condition -> Conditions.RECONCILED.equals(condition.getType())
-                && Conditions.TRUE.equals(condition.getStatus())
-                && Objects.equals(condition.getObservedGeneration(), c.getMetadata().getGeneration())))
-        .count();
+    return reconciled(clusters());
+  }
+
+  private static int reconciled(List<PostgresCluster> clusters) {
+    return (int) clusters.stream().filter(c -> reconciledCondition(c)
+        .filter(condition -> Conditions.TRUE.equals(condition.getStatus())).isPresent()).count();
+  }
+
+  /** A Reconciled=False of the current generation with reason InvalidSpec: the operator will not go on. */
+  private static Optional<Condition> refused(List<PostgresCluster> clusters) {
+    return clusters.stream().map(ClusterLoad::reconciledCondition).flatMap(Optional::stream)
+        .filter(condition -> Conditions.FALSE.equals(condition.getStatus()) && INVALID_SPEC.equals(condition.getReason()))
+        .findFirst();
+  }
+
+  private static Map<String, Long> reasons(List<PostgresCluster> clusters) {
+    return clusters.stream().collect(Collectors.groupingBy(c -> reconciledCondition(c)
+        .map(condition -> condition.getStatus() + "/" + condition.getReason()).orElse("none yet"), TreeMap::new,
+        Collectors.counting()));
+  }
+
+  /** The Reconciled condition of the cluster's current generation, if the operator wrote one. */
+  private static Optional<Condition> reconciledCondition(PostgresCluster cluster) {
+    if (cluster.getStatus() == null) {
+      return Optional.empty();
+    }
+    return Conditions.find(cluster.getStatus().getConditions(), Conditions.RECONCILED)
+        .filter(condition -> Objects.equals(condition.getObservedGeneration(), cluster.getMetadata().getGeneration()));
   }
 
   /** The objects the operator created and caches (its informers select the same label). */
@@ -122,6 +162,7 @@ final class ClusterLoad {
   private List<List<? extends HasMetadata>> childLists() {
     return List.of(
         admin.apps().statefulSets().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
+        admin.pods().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
         admin.services().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
         admin.configMaps().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
         admin.secrets().inNamespace(namespace).withLabels(MANAGED).list().getItems(),
@@ -180,6 +221,7 @@ final class ClusterLoad {
   void deleteAll() {
     admin.resources(PostgresCluster.class).inNamespace(namespace).delete();
     admin.apps().statefulSets().inNamespace(namespace).withLabels(MANAGED).delete();
+    admin.pods().inNamespace(namespace).withLabels(MANAGED).withGracePeriod(0).delete();
     admin.services().inNamespace(namespace).withLabels(MANAGED).delete();
     admin.configMaps().inNamespace(namespace).withLabels(MANAGED).delete();
     admin.secrets().inNamespace(namespace).withLabels(MANAGED).delete();

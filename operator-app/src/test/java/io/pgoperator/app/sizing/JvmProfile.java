@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +24,8 @@ import java.util.regex.Pattern;
 record JvmProfile(String name, String container, List<String> flags) {
 
   private static final Pattern ENTRYPOINT = Pattern.compile("^ENTRYPOINT\\s*\\[(.*?)]", Pattern.MULTILINE | Pattern.DOTALL);
+  /** {@code ENV NAME=value [NAME=value ...]} on one line (the form the Dockerfile uses). */
+  private static final Pattern ENV = Pattern.compile("^ENV\\s+(\\S+=.*)$", Pattern.MULTILINE);
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
 
   /**
@@ -49,15 +53,37 @@ record JvmProfile(String name, String container, List<String> flags) {
     return chosen;
   }
 
+  /**
+   * The environment the Dockerfile's {@code ENV NAME=value ...} instructions give the JVM (e.g.
+   * glibc's malloc settings); {@code extra} ({@code NAME=value,...}) is added and wins.
+   */
+  static Map<String, String> imageEnv(Path dockerfile, String extra) {
+    Map<String, String> env = new LinkedHashMap<>();
+    Matcher instruction = ENV.matcher(read(dockerfile));
+    while (instruction.find()) {
+      for (String pair : instruction.group(1).trim().split("\\s+")) {
+        put(env, pair, dockerfile.toString());
+      }
+    }
+    for (String pair : extra.split(",")) {
+      if (!pair.isBlank()) {
+        put(env, pair.trim(), "-Dsizing.extra-env");
+      }
+    }
+    return env;
+  }
+
+  private static void put(Map<String, String> env, String pair, String from) {
+    int equals = pair.indexOf('=');
+    if (equals <= 0) {
+      throw new IllegalStateException("not NAME=value: '" + pair + "' in " + from);
+    }
+    env.put(pair.substring(0, equals), pair.substring(equals + 1).replaceAll("^\"|\"$", ""));
+  }
+
   /** The arguments between {@code java} and {@code -jar} in the Dockerfile's ENTRYPOINT. */
   static List<String> imageFlags(Path dockerfile) {
-    String text;
-    try {
-      text = Files.readString(dockerfile);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the image's JVM flags from " + dockerfile, e);
-    }
-    Matcher entrypoint = ENTRYPOINT.matcher(text);
+    Matcher entrypoint = ENTRYPOINT.matcher(read(dockerfile));
     if (!entrypoint.find()) {
       throw new IllegalStateException("no exec-form ENTRYPOINT [...] in " + dockerfile);
     }
@@ -72,6 +98,14 @@ record JvmProfile(String name, String container, List<String> flags) {
           + words);
     }
     return List.copyOf(words.subList(1, jar));
+  }
+
+  private static String read(Path dockerfile) {
+    try {
+      return Files.readString(dockerfile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the image's JVM settings from " + dockerfile, e);
+    }
   }
 
   /** This profile with more flags, which win over its own. */

@@ -14,12 +14,14 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One operator JVM of the fat jar, started as the Deployment starts it (leader election on,
- * JSON logs), watching one namespace, with probe and metrics ports on loopback. Reads its
- * memory and CPU from {@code /proc/<pid>} and its meters from {@code /metrics}.
+ * JSON logs, its identity from HOSTNAME), watching one namespace, with probe and metrics ports on
+ * loopback. Reads its memory, threads and CPU from {@code /proc/<pid>} and its meters from
+ * {@code /metrics}.
  */
 final class OperatorProcess implements AutoCloseable {
 
@@ -31,22 +33,26 @@ final class OperatorProcess implements AutoCloseable {
   private static final double TICKS_PER_SECOND = 100.0;
 
   private final Process process;
+  private final JvmRuntime runtime;
   private final Path log;
   private final int probePort;
   private final int metricsPort;
 
-  private OperatorProcess(Process process, Path log, int probePort, int metricsPort) {
+  private OperatorProcess(Process process, JvmRuntime runtime, Path log, int probePort, int metricsPort) {
     this.process = process;
+    this.runtime = runtime;
     this.log = log;
     this.probePort = probePort;
     this.metricsPort = metricsPort;
   }
 
-  static OperatorProcess start(Path jar, Path kubeconfig, String namespace, List<String> jvmFlags, Path log) {
+  /** @param identity this replica's identity in the Lease (its HOSTNAME, as in a pod) */
+  static OperatorProcess start(JvmRuntime runtime, Path jar, Path kubeconfig, String namespace, List<String> jvmFlags,
+      Map<String, String> env, String identity, Path log) {
     int probePort = freePort();
     int metricsPort = freePort();
     List<String> command = new ArrayList<>();
-    command.add(javaBinary("java").toString());
+    command.add(runtime.tool("java").toString());
     command.addAll(jvmFlags);
     command.addAll(List.of("-jar", jar.toString(),
         "--leader-elect",
@@ -58,17 +64,13 @@ final class OperatorProcess implements AutoCloseable {
         "--log-format=json"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().remove("KUBECONFIG");
-    builder.environment().put("HOSTNAME", "sizing");
+    builder.environment().putAll(env);
+    builder.environment().put("HOSTNAME", identity);
     try {
-      return new OperatorProcess(builder.start(), log, probePort, metricsPort);
+      return new OperatorProcess(builder.start(), runtime, log, probePort, metricsPort);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the operator: " + command, e);
     }
-  }
-
-  /** The test JVM's own {@code bin/<tool>}: the operator runs on the same Java as the tests. */
-  static Path javaBinary(String tool) {
-    return Paths.get(System.getProperty("java.home"), "bin", tool);
   }
 
   long pid() {
@@ -102,9 +104,18 @@ final class OperatorProcess implements AutoCloseable {
 
   /** A value in kB from /proc/<pid>/status, e.g. {@code VmRSS}, {@code VmHWM}, {@code RssAnon}; in bytes. */
   long statusBytes(String field) {
+    return status(field) * 1024;
+  }
+
+  /** Every thread of the process, the JVM's own included (the JVM's meter counts Java threads only). */
+  int threads() {
+    return (int) status("Threads");
+  }
+
+  private long status(String field) {
     for (String line : read(Paths.get("/proc", Long.toString(pid()), "status")).split("\n")) {
       if (line.startsWith(field + ":")) {
-        return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]) * 1024;
+        return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
       }
     }
     throw new IllegalStateException("no " + field + " in /proc/" + pid() + "/status");
@@ -138,7 +149,7 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Runs {@code jcmd <pid> <command...>} and returns its output; empty when the JDK has no jcmd. */
   String jcmd(String... command) {
-    Path jcmd = javaBinary("jcmd");
+    Path jcmd = runtime.tool("jcmd");
     if (!Files.isExecutable(jcmd)) {
       return "";
     }
