@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A JVM flag set: the image's own flags (read from the Dockerfile's ENTRYPOINT, so the benchmark
@@ -59,7 +60,8 @@ record JvmProfile(String name, String container, List<String> flags) {
    */
   static Map<String, String> imageEnv(Path dockerfile, String extra) {
     Map<String, String> env = new LinkedHashMap<>();
-    Matcher instruction = ENV.matcher(read(dockerfile));
+    Matcher instruction = ENV.matcher(read(dockerfile).lines().filter(line -> !line.strip().startsWith("#"))
+        .collect(Collectors.joining("\n")));
     while (instruction.find()) {
       for (String pair : instruction.group(1).trim().split("\\s+")) {
         put(env, pair, dockerfile.toString());
@@ -83,7 +85,10 @@ record JvmProfile(String name, String container, List<String> flags) {
 
   /** The arguments between {@code java} and {@code -jar} in the Dockerfile's ENTRYPOINT. */
   static List<String> imageFlags(Path dockerfile) {
-    Matcher entrypoint = ENTRYPOINT.matcher(read(dockerfile));
+    // Docker drops comment lines, also those inside an instruction.
+    String instructions = read(dockerfile).lines().filter(line -> !line.strip().startsWith("#"))
+        .collect(Collectors.joining("\n"));
+    Matcher entrypoint = ENTRYPOINT.matcher(instructions);
     if (!entrypoint.find()) {
       throw new IllegalStateException("no exec-form ENTRYPOINT [...] in " + dockerfile);
     }

@@ -78,11 +78,13 @@ class SizingBenchmark {
           if (diagnose) {
             flags.add("-XX:NativeMemoryTracking=summary");
           }
-          setups.add(new SizingReport.Setup(runtime.label(), runtime.version(), profile.name(), profile.container(),
-              runtime.supported(flags), runtime.unknownFlags(flags)));
+          List<String> dropped = runtime.unsupportedFlags(flags);
+          List<String> used = flags.stream().filter(flag -> !dropped.contains(flag)).toList();
+          setups.add(new SizingReport.Setup(runtime.label(), runtime.version(), profile.name(), profile.container(), used,
+              dropped));
           String namespace = "sizing-" + runtime.name() + "-" + profile.name();
           server.createNamespace(namespace);
-          new ReplicaPair(server.client(), namespace, runtime, profile.name(), runtime.supported(flags), env,
+          new ReplicaPair(server.client(), namespace, runtime, profile.name(), used, env,
               kubeconfig, idle, diagnose).run(counts, startups, steps);
         }
       }

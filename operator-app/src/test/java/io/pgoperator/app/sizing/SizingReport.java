@@ -23,7 +23,7 @@ final class SizingReport {
       out.append(String.format("  %-9s %-7s %-6s Java %s: %s%n", s.runtime(), s.profile(), s.container(), s.version(),
           String.join(" ", s.flags())));
       if (!s.dropped().isEmpty()) {
-        out.append(String.format("  %-9s %-7s %-6s (left out, unknown to this runtime: %s)%n", "", "", "",
+        out.append(String.format("  %-9s %-7s %-6s (left out, refused or ignored by this runtime: %s)%n", "", "", "",
             String.join(" ", s.dropped())));
       }
     }

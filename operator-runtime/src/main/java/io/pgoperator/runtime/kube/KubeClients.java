@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Builds fabric8 clients whose HTTP traffic runs on the operator's own Vert.x event loops. */
+/**
+ * Builds fabric8 clients whose HTTP traffic runs on the operator's own Vert.x event loops, and
+ * which share one serialization and two task threads (process-wide, see below).
+ */
 public final class KubeClients {
 
   private KubeClients() {}
