@@ -79,6 +79,7 @@ record ReplicaPair(KubernetesClient admin, String namespace, JvmRuntime runtime,
       reconcile = Duration.ofNanos(System.nanoTime() - t0);
       reconcileCpu = minus(cpu(both), cpu0);
       pods.awaitComplete(n, Duration.ofMinutes(2).plus(Duration.ofMillis(50).multipliedBy(added)));
+      progress(n + " clusters reconciled in " + reconcile.toSeconds() + " s, their " + pods.created() + " pods created");
     }
     Duration settle = Duration.ofMinutes(2).plus(Duration.ofMillis(20).multipliedBy(n));
     awaitQueueEmpty(leader, settle);
@@ -105,6 +106,8 @@ record ReplicaPair(KubernetesClient admin, String namespace, JvmRuntime runtime,
         write("histogram-" + suffix, process.jcmd("GC.class_histogram"));
       }
     }
+    progress(n + " clusters: leader " + sampled.get(0).rss() / 1048576 + " MiB RSS, standby "
+        + sampled.get(1).rss() / 1048576 + " MiB RSS");
     if (diagnose) {
       write("objects-" + runtime.name() + "-" + profile + "-" + n + ".txt", load.cacheCost());
     }
@@ -130,6 +133,11 @@ record ReplicaPair(KubernetesClient admin, String namespace, JvmRuntime runtime,
         m.sumOr("jvm_memory_used_bytes", Map.of("area", "nonheap")),
         m.sumOr("jvm_buffer_memory_used_bytes", Map.of("id", "direct")),
         (int) m.sumOr("jvm_classes_loaded_classes", Map.of()), threads, "");
+  }
+
+  /** A line on stdout while a long run goes on. */
+  private void progress(String what) {
+    System.out.println("sizing " + runtime.label() + " " + profile + ": " + what);
   }
 
   private static double leading(OperatorProcess process) {

@@ -37,7 +37,8 @@ final class SizingApiServer implements AutoCloseable {
   private SizingApiServer(KubeAPIServer server) {
     this.server = server;
     Config config = Config.fromKubeconfig(server.getKubeConfigYaml());
-    config.setRequestTimeout(30_000);
+    // Deleting 5,000 clusters' Services (their cluster IPs released one by one) takes minutes.
+    config.setRequestTimeout(600_000);
     this.client = new KubernetesClientBuilder().withConfig(config).build();
   }
 

@@ -86,6 +86,9 @@ class SizingBenchmark {
           server.createNamespace(namespace);
           new ReplicaPair(server.client(), namespace, runtime, profile.name(), used, env,
               kubeconfig, idle, diagnose).run(counts, startups, steps);
+          // So far, in case a later run fails.
+          Files.writeString(DIR.resolve("results.txt"), SizingReport.render(header(began, counts, idle, diagnose, env),
+              setups, startups, steps));
         }
       }
     } finally {
