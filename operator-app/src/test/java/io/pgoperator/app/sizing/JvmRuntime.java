@@ -107,18 +107,31 @@ record JvmRuntime(String name, Path home, String version) {
 
   /**
    * The {@code -XX} flags of {@code flags} this runtime refuses or ignores with a warning (e.g. one
-   * it does not know, or string deduplication with the serial collector before Java 18): each
-   * tried alone with the list's collector; these are left out when it runs.
+   * it does not know, or string deduplication with the serial collector before Java 18): each is
+   * tried with the list's collector and the flags before it that were accepted (alone, {@code
+   * -XX:MaxHeapFreeRatio=20} would be refused against the default {@code MinHeapFreeRatio} of 40);
+   * these are left out when it runs.
    */
   List<String> unsupportedFlags(List<String> flags) {
     List<String> collector = flags.stream().filter(flag -> GC.matcher(flag).matches()).toList();
-    return flags.stream().filter(flag -> XX.matcher(flag).matches() && !collector.contains(flag))
-        .filter(flag -> !accepts(collector, flag)).toList();
+    List<String> accepted = new ArrayList<>(collector);
+    List<String> unsupported = new ArrayList<>();
+    for (String flag : flags) {
+      if (!XX.matcher(flag).matches() || collector.contains(flag)) {
+        continue;
+      }
+      if (accepts(accepted, flag)) {
+        accepted.add(flag);
+      } else {
+        unsupported.add(flag);
+      }
+    }
+    return unsupported;
   }
 
-  private boolean accepts(List<String> collector, String flag) {
+  private boolean accepts(List<String> before, String flag) {
     List<String> command = new ArrayList<>(List.of(tool("java").toString()));
-    command.addAll(collector);
+    command.addAll(before);
     command.addAll(List.of(flag, "-version"));
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
