@@ -20,8 +20,8 @@ USER 65532:65532
 EXPOSE 8080 8081
 
 # JVM flags, explained in deploy/README.md and measured with SizingBenchmark (Temurin 25, the
-# Deployment's 512Mi, a leader and a standby, idle and with 1,000 clusters cached). Docker drops the
-# comment lines inside the instruction.
+# Deployment's 512Mi, a leader and a standby, idle and with 1,000 and 5,000 clusters cached).
+# Docker drops the comment lines inside the instruction.
 ENTRYPOINT ["java", \
             # Heap limit from the container's memory limit (307 MiB of 512Mi); the rest holds the
             # 140-180 MiB outside the heap when the heap has grown to its limit.
