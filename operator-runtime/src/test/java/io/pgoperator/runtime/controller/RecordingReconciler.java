@@ -14,12 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A reconciler for tests: records every call (key and monotonic time), tracks how many
- * reconciles of one key run at once, and answers with a behaviour the test sets.
+ * A reconciler for tests: records every call (key, monotonic time and, if the test asks, what
+ * the reconcile saw of the key), tracks how many reconciles of one key run at once, and answers
+ * with a behaviour the test sets.
  */
 final class RecordingReconciler implements Reconciler {
 
-  record Call(Request key, long nanos) {}
+  /** {@code seen}: what {@link #observe} read when the call began (null without an observer). */
+  record Call(Request key, long nanos, String seen) {}
 
   private final Vertx vertx;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -27,6 +29,7 @@ final class RecordingReconciler implements Reconciler {
   private final AtomicInteger maxInFlightPerKey = new AtomicInteger();
   private volatile Function<Request, Future<Result>> behaviour = key -> Future.succeededFuture(Result.done());
   private volatile long workMillis;
+  private volatile Function<Request, String> observer = key -> null;
 
   RecordingReconciler(Vertx vertx) {
     this.vertx = vertx;
@@ -36,6 +39,11 @@ final class RecordingReconciler implements Reconciler {
     this.behaviour = behaviour;
   }
 
+  /** Records with each call what {@code observer} reads of its key then (e.g. from the cache). */
+  void observe(Function<Request, String> observer) {
+    this.observer = observer;
+  }
+
   /** Each reconcile takes this long (a timer, not blocking) before it answers. */
   void workFor(long millis) {
     this.workMillis = millis;
@@ -43,7 +51,7 @@ final class RecordingReconciler implements Reconciler {
 
   @Override
   public Future<Result> reconcile(Request key) {
-    calls.add(new Call(key, System.nanoTime()));
+    calls.add(new Call(key, System.nanoTime(), observer.apply(key)));
     int now = inFlight.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     maxInFlightPerKey.accumulateAndGet(now, Math::max);
     Promise<Void> worked = Promise.promise();
