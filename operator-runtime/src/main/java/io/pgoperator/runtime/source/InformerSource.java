@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -126,11 +128,16 @@ public final class InformerSource<T extends HasMetadata> {
   }
 
   private SharedIndexInformer<T> newInformer(int slot) {
-    SharedIndexInformer<T> informer = namespaces.isEmpty()
-        ? client.resources(type).inAnyNamespace().withLabels(labels).runnableInformer(0)
-        : client.resources(type).inNamespace(namespaces.get(slot)).withLabels(labels).runnableInformer(0);
+    SharedIndexInformer<T> informer = watched(slot).runnableInformer(0);
     informer.itemStore(new LeanItemStore<>(transform));
     return informer;
+  }
+
+  /** What one informer watches: its namespace (or all), with this source's labels. */
+  private FilterWatchListDeletable<T, KubernetesResourceList<T>, Resource<T>> watched(int slot) {
+    return namespaces.isEmpty()
+        ? client.resources(type).inAnyNamespace().withLabels(labels)
+        : client.resources(type).inNamespace(namespaces.get(slot)).withLabels(labels);
   }
 
   private void run(int slot, SharedIndexInformer<T> informer, RetryLog failures, Duration nextRefusedRetry) {
@@ -219,9 +226,7 @@ public final class InformerSource<T extends HasMetadata> {
     String next = null;
     do {
       ListOptions page = new ListOptionsBuilder().withLimit(LIST_PAGE).withContinue(next).build();
-      KubernetesResourceList<T> items = (namespaces.isEmpty()
-          ? client.resources(type).inAnyNamespace().withLabels(labels)
-          : client.resources(type).inNamespace(namespaces.get(slot)).withLabels(labels)).list(page);
+      KubernetesResourceList<T> items = watched(slot).list(page);
       if (listVersion == null) {
         listVersion = items.getMetadata().getResourceVersion();
       }
