@@ -45,8 +45,6 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
 
   private static final Logger log = LoggerFactory.getLogger(ControllerVerticle.class);
   private static final long SYNC_POLL_MILLIS = 50;
-  private static final long WATCH_POLL_MILLIS = 100;
-  private static final Duration CATCH_UP_RETRY = Duration.ofSeconds(1);
 
   private final ControllerOptions options;
   private final InformerSource<? extends HasMetadata> primary;
@@ -68,12 +66,7 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
   private int active;
   private long syncTimer = -1;
   private long resyncTimer = -1;
-  private long watchTimer = -1;
-  private boolean holdingForWatches;
-  /** While the caches catch up after their watches reopened; null otherwise. */
-  private Future<?> catchUp;
-  /** After a failed catch-up, the next starts no earlier than this ({@link Clock#nanoTime}). */
-  private long catchUpRetryAt = Long.MIN_VALUE;
+  private CatchUpGate catchUpGate;
 
   public ControllerVerticle(ControllerOptions options, InformerSource<? extends HasMetadata> primary,
       List<InformerSource<? extends HasMetadata>> secondaries, Reconciler reconciler, Leadership leadership,
@@ -102,12 +95,12 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
     return options.name();
   }
 
-  /** Every source, primary first; their sync state feeds the readiness checks. */
   /** The reconciler's warm-up ({@link Reconciler#warmUp()}); blocks: call it on a worker. */
   public void warmUp() {
     reconciler.warmUp();
   }
 
+  /** Every source, primary first; their sync state feeds the readiness checks. */
   public List<InformerSource<? extends HasMetadata>> sources() {
     return List.copyOf(sources);
   }
@@ -123,6 +116,8 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
         new MicrometerWorkQueueMetrics(registry, options.name(), options.name(), clock));
     metrics = new ControllerMetrics(registry, options.name(), options.maxConcurrentReconciles());
     queue.onReady(this::pump);
+    catchUpGate = new CatchUpGate(options.name(), () -> sources.stream().allMatch(InformerSource::isWatching),
+        () -> Future.all(sources.stream().map(InformerSource::catchUp).toList()), clock, this::pump);
     for (InformerSource<? extends HasMetadata> source : sources) {
       source.start(context, (key, live) -> {
         if (owns(key)) {
@@ -235,7 +230,9 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
     stopping = true;
     cancel(syncTimer);
     cancel(resyncTimer);
-    cancel(watchTimer);
+    if (catchUpGate != null) {
+      catchUpGate.stop();
+    }
     if (queue != null) {
       queue.shutDown();
     }
@@ -263,9 +260,11 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
   }
 
   private void pump() {
-    if (!stopping && synced && queue.length() > 0 && !watching()) {
-      holdForWatches();
-      return;
+    if (!stopping && synced && queue.length() > 0) {
+      catchUpGate.advance();
+      if (!catchUpGate.isOpen()) {
+        return;
+      }
     }
     while (!stopping && synced && active < options.maxConcurrentReconciles()) {
       Request key = queue.poll();
@@ -280,59 +279,6 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
         continue;
       }
       process(key, term);
-    }
-  }
-
-  private boolean watching() {
-    if (!sources.stream().allMatch(InformerSource::isWatching)) {
-      return false;
-    }
-    if (!holdingForWatches) {
-      return true;
-    }
-    if (catchUp == null && clock.nanoTime() < catchUpRetryAt) {
-      return false;
-    }
-    if (catchUp == null) {
-      log.info("controller {}: every watch is open again; waiting until the caches hold what a list shows now",
-          options.name());
-      catchUp = Future.all(sources.stream().map(InformerSource::catchUp).toList());
-      catchUp.onComplete(done -> pump());
-    }
-    if (!catchUp.isComplete()) {
-      return false;
-    }
-    if (catchUp.failed()) {
-      log.info("controller {}: the caches have not caught up ({}); listing again", options.name(),
-          catchUp.cause().getMessage());
-      catchUp = null;
-      catchUpRetryAt = clock.nanoTime() + CATCH_UP_RETRY.toNanos();
-      return false;
-    }
-    catchUp = null;
-    holdingForWatches = false;
-    log.info("controller {}: the caches have caught up with the API server; reconciling", options.name());
-    return true;
-  }
-
-  /**
-   * A source whose watch failed (an API outage, a dropped connection) may miss changes until it is
-   * re-established: reconciling from it could act on objects deleted or changed meanwhile (e.g.
-   * recreate the children of a deleted cluster right after an outage). Keys wait until every watch
-   * is open again and then until every cache holds what a quorum list shows (a resumed watch
-   * delivers the outage's changes after it opens); they stay queued.
-   */
-  private void holdForWatches() {
-    if (!holdingForWatches) {
-      holdingForWatches = true;
-      log.info("controller {}: a watch is down; holding reconciles until the caches follow the API server again",
-          options.name());
-    }
-    if (watchTimer < 0) {
-      watchTimer = clock.setTimer(WATCH_POLL_MILLIS, () -> {
-        watchTimer = -1;
-        pump();
-      });
     }
   }
 
