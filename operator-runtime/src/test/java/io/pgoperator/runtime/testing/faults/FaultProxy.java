@@ -101,6 +101,8 @@ public final class FaultProxy implements AutoCloseable {
   private final Queue<Entry> log = new ConcurrentLinkedQueue<>();
   private final AtomicLong ids = new AtomicLong();
   private volatile boolean outage;
+  /** Seconds the API server is asked to keep each forwarded watch open; 0: as the client asked. */
+  private volatile long watchTimeoutSeconds;
 
   // Touched on the proxy's event loop only.
   private final Set<HttpConnection> connections = new HashSet<>();
@@ -218,6 +220,20 @@ public final class FaultProxy implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Makes the API server end every watch forwarded from now on after {@code timeout} (whole
+   * seconds, at least one), by lowering the watch's {@code timeoutSeconds}: a clean end of the
+   * stream, as at the end of any watch's timeout, after which the client opens the next watch from
+   * the last resource version it saw. {@link Duration#ZERO} forwards watches as asked again.
+   */
+  public FaultProxy watchTimeout(Duration timeout) {
+    if (timeout.isNegative() || (!timeout.isZero() && timeout.toSeconds() < 1)) {
+      throw new IllegalArgumentException("a watch timeout is whole seconds, at least 1 (or zero for none): " + timeout);
+    }
+    watchTimeoutSeconds = timeout.toSeconds();
+    return this;
+  }
+
   /** What happened to every request so far, oldest first. */
   public List<ProxyRecord> log() {
     return log.stream().map(Entry::snapshot).toList();
@@ -304,7 +320,7 @@ public final class FaultProxy implements AutoCloseable {
       return;
     }
     RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(upstreamHost).setPort(upstreamPort)
-        .setURI(in.uri()).setHeaders(forwardedHeaders(in.headers()));
+        .setURI(upstreamUri(exchange)).setHeaders(forwardedHeaders(in.headers()));
     String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
     String encoding = in.getHeader(HttpHeaders.TRANSFER_ENCODING);
     if (length != null) {
@@ -357,7 +373,7 @@ public final class FaultProxy implements AutoCloseable {
     HttpServerRequest in = exchange.request;
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(in.headers()).remove(HttpHeaders.HOST);
     RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(upstreamHost).setPort(upstreamPort)
-        .setURI(in.uri()).setHeaders(headers);
+        .setURI(upstreamUri(exchange)).setHeaders(headers);
     HttpClientAgent client = in.getHeader(HttpHeaders.AUTHORIZATION) != null ? tokenClient : adminClient;
     client.request(options).compose(out -> {
       out.exceptionHandler(e -> LOG.debug("fault proxy: upstream upgrade failed", e));
@@ -429,6 +445,17 @@ public final class FaultProxy implements AutoCloseable {
     } else {
       answer.request().reset();
     }
+  }
+
+  /** The request's URI, with a watch's {@code timeoutSeconds} lowered when {@link #watchTimeout} asks. */
+  private String upstreamUri(Exchange exchange) {
+    String uri = exchange.request.uri();
+    long timeout = watchTimeoutSeconds;
+    if (timeout == 0 || exchange.entry.requestClass != RequestClass.WATCH) {
+      return uri;
+    }
+    String withoutTimeout = uri.replaceAll("([?&])timeoutSeconds=\\d+&?", "$1").replaceAll("[?&]$", "");
+    return withoutTimeout + (withoutTimeout.contains("?") ? "&" : "?") + "timeoutSeconds=" + timeout;
   }
 
   private static boolean isUpgrade(HttpServerRequest request) {

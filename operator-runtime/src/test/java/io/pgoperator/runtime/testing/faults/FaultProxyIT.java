@@ -182,6 +182,34 @@ class FaultProxyIT {
   }
 
   @Test
+  void aWatchTimeoutHasTheApiServerEndEachWatchCleanlyUntilLifted() throws Exception {
+    KubernetesClient client = client(proxied());
+    HttpClient http = client.getHttpClient();
+    String watchUri = proxy.url() + "/api/v1/namespaces/" + namespace + "/configmaps?watch=1&timeoutSeconds=600";
+    proxy.watchTimeout(Duration.ofSeconds(1));
+
+    HttpResponse<AsyncBody> shortened = http.consumeBytes(http.newHttpRequestBuilder().uri(watchUri).build(),
+        (buffers, body) -> body.consume()).get(30, TimeUnit.SECONDS);
+    assertThat(shortened.code()).isEqualTo(200);
+    shortened.body().consume();
+    shortened.body().done().get(30, TimeUnit.SECONDS); // ends without an error, long before the 600 s asked
+
+    proxy.watchTimeout(Duration.ZERO);
+    StringBuffer stream = new StringBuffer();
+    HttpResponse<AsyncBody> asked = http.consumeBytes(http.newHttpRequestBuilder().uri(watchUri).build(),
+        (buffers, body) -> {
+          buffers.forEach(buffer -> stream.append(StandardCharsets.UTF_8.decode(buffer)));
+          body.consume();
+        }).get(30, TimeUnit.SECONDS);
+    asked.body().consume();
+    server.client().configMaps().inNamespace(namespace).resource(configMap("after-the-timeout")).create();
+    Await.until("an event on the watch forwarded as asked", () -> stream.toString().contains("after-the-timeout"));
+    assertThat(asked.body().done()).as("lifted: the watch keeps its own timeout").isNotDone();
+    asked.body().cancel();
+    assertThatThrownBy(() -> proxy.watchTimeout(Duration.ofMillis(500))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void theCallersBearerTokenReachesTheApiServerAndCallersWithoutOneActAsTheAdmin() throws Exception {
     SelfSubjectReview review = client(proxied()).resource(new SelfSubjectReviewBuilder().build()).create();
     assertThat(review.getStatus().getUserInfo().getUsername())
