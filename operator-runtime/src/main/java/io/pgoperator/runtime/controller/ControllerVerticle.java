@@ -117,7 +117,8 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
     metrics = new ControllerMetrics(registry, options.name(), options.maxConcurrentReconciles());
     queue.onReady(this::pump);
     catchUpGate = new CatchUpGate(options.name(), () -> sources.stream().allMatch(InformerSource::isWatching),
-        () -> Future.all(sources.stream().map(InformerSource::catchUp).toList()), clock, this::pump);
+        () -> queue.length() > 0, () -> Future.all(sources.stream().map(InformerSource::catchUp).toList()), clock, this::pump,
+        new CatchUpMetrics(registry, options.name()));
     for (InformerSource<? extends HasMetadata> source : sources) {
       source.start(context, (key, live) -> {
         if (owns(key)) {
@@ -244,6 +245,7 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
     if (hasSynced()) {
       synced = true;
       log.info("controller {}: caches synced, {} primary object(s)", options.name(), primary.list().size());
+      catchUpGate.start();
       pump();
     } else {
       syncTimer = clock.setTimer(SYNC_POLL_MILLIS, this::awaitSync);

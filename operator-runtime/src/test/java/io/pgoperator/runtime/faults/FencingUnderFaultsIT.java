@@ -129,6 +129,41 @@ class FencingUnderFaultsIT {
         () -> replicas.hasOut("fresh") && replicas.backlog(leader) == 0);
     assertThat(replicas.hasOut("gone")).as("in-gone, deleted during the outage, was not acted on from a stale cache"
         + " (out-gone written by: %s)", replicas.writerOf("gone")).isFalse();
+    assertThat(replicas.metric(leader, "controller_cache_catch_ups_total{")).as("the leader caught up after the outage")
+        .isPositive();
+  }
+
+  @Test
+  void watchesRestartedByTheApiServerPauseReconcilesWithoutAList() throws Exception {
+    replicas = new Replicas("fence-restart", LEASE, RENEW, RETRY);
+    // Every watch ends after a second, as each does after its timeout, and the next one is held a
+    // while on its way: long enough for the controller to see the watch down, far from an outage.
+    replicas.proxy.watchTimeout(Duration.ofSeconds(1));
+    replicas.proxy.inject(Selector.classes(RequestClass.WATCH), Fault.delay(Duration.ofMillis(300)));
+    replicas.start("a");
+    String leader = replicas.awaitOneLeader();
+    // Slow writes keep keys waiting across the restarts.
+    replicas.proxy.inject(Selector.classes(RequestClass.WRITE), Fault.delay(Duration.ofMillis(100)));
+    long before = replicas.proxy.log().stream().mapToLong(ProxyRecord::id).max().orElse(0);
+    int objects = 40; // about 5 s of writes, 100 ms each, one at a time
+    for (int i = 0; i < objects; i++) {
+      replicas.createIn("restart-" + i);
+    }
+    Await.until("every object reconciled", Duration.ofSeconds(60),
+        () -> replicas.hasOut("restart-" + (objects - 1)) && replicas.backlog(leader) == 0);
+
+    List<ProxyRecord> since = replicas.proxy.log().stream().filter(r -> r.id() > before && r.caller().equals("a"))
+        .toList();
+    List<ProxyRecord> watches = since.stream()
+        .filter(r -> r.requestClass() == RequestClass.WATCH && r.path().endsWith("/configmaps")).toList();
+    List<ProxyRecord> lists = since.stream()
+        .filter(r -> r.requestClass() == RequestClass.READ && r.path().endsWith("/configmaps")).toList();
+    assertThat(watches).as("the API server ended the watch again and again").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(replicas.metric(leader, "controller_cache_watch_restarts_total{"))
+        .as("the controller saw watches down and back within the grace").isPositive();
+    assertThat(lists).as("no quorum list for a restarted watch").isEmpty();
+    assertThat(replicas.metric(leader, "controller_cache_catch_ups_total{")).isZero();
+    assertThat(replicas.metric(leader, "controller_cache_held{")).isZero();
   }
 
   @Test

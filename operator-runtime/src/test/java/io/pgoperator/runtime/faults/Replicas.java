@@ -127,10 +127,14 @@ final class Replicas implements AutoCloseable {
 
   /** Keys queued or being reconciled by {@code name}'s controller, from its own metrics. */
   double backlog(String name) {
+    return metric(name, "workqueue_depth{") + metric(name, "controller_runtime_active_workers{");
+  }
+
+  /** The sum of the series of {@code name}'s controller whose line starts with {@code prefix}, from its /metrics. */
+  double metric(String name, String prefix) {
     double total = 0;
     for (String line : running.get(name).scrapeMetrics().lines().toList()) {
-      if ((line.startsWith("workqueue_depth{") || line.startsWith("controller_runtime_active_workers{"))
-          && line.contains("\"faults\"")) {
+      if (line.startsWith(prefix) && line.contains("\"faults\"")) {
         total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
