@@ -114,6 +114,14 @@ class DeployAlertsTest {
   }
 
   @Test
+  void cachesBehindFiresWhenKeysAreHeldFiveMinutes() throws IOException {
+    String held = "controller_cache_held{controller=\"postgrescluster\"," + JOB + ",instance=\"a\"}";
+    assertAlerts(Map.of(held, "1x10"), "7m", "PgOperatorCachesBehind",
+        List.of(Map.of("severity", "warning", "controller", "postgrescluster")));
+    assertAlerts(Map.of(held, "1x3 0x7"), "7m", "PgOperatorCachesBehind", List.of());
+  }
+
+  @Test
   void oneUnscrapableReplicaIsAWarningNotAnOutage() throws IOException {
     Map<String, String> series = Map.of(up("a"), "0x10", up("b"), "1x10");
     assertAlerts(series, "7m", "PgOperatorReplicaDown",

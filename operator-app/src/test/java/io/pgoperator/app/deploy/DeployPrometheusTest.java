@@ -42,7 +42,8 @@ class DeployPrometheusTest {
   @Test
   void alertsCoverLeadershipErrorsBacklogAndScrapeFailures() {
     assertThat(alertNames()).contains(
-        "PgOperatorNoLeader", "PgOperatorReconcileErrors", "PgOperatorWorkQueueBacklog", "PgOperatorDown",
+        "PgOperatorNoLeader", "PgOperatorReconcileErrors", "PgOperatorWorkQueueBacklog", "PgOperatorCachesBehind",
+        "PgOperatorDown",
         "PgOperatorSlotsUnowned", "PgOperatorSlotsOverOwned", "PgOperatorShardingBlocked");
   }
 
