@@ -76,9 +76,10 @@ public final class OperatorRuntime {
     this.vertx = metrics.vertxBuilder(new VertxOptions()
         // Small and fixed: the work is I/O-bound and the footprint matters (see README, sizing).
         // A pool's threads, once started, stay: each of these pools starts a thread per task
-        // until it is full. Workers serve the metrics scrape, warm-up and stopping informers
-        // (blocking Kubernetes calls have a pool of their own, KubeCalls); Vert.x's own blocking
-        // tasks (TLS set-up) need few: its default is 20.
+        // until it is full. Workers serve warm-up, the caches' catch-up lists and stopping
+        // informers (blocking Kubernetes calls have a pool of their own, KubeCalls, and the
+        // metrics scrape a thread of its own); Vert.x's own blocking tasks (TLS set-up) need few:
+        // its default is 20.
         .setEventLoopPoolSize(2)
         .setWorkerPoolSize(2)
         .setInternalBlockingPoolSize(2)

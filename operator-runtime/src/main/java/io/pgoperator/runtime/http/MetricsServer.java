@@ -31,7 +31,7 @@ public final class MetricsServer extends VerticleBase {
       return Future.succeededFuture();
     }
     Router router = Router.router(vertx);
-    MetricsRoutes.mount(router, registry);
+    MetricsRoutes.mount(vertx, router, registry);
     return Listener.listen(vertx, router, address, "metrics").onSuccess(s -> {
       server = s;
       actualPort = s.actualPort();

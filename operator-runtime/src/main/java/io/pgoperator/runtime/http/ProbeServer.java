@@ -65,7 +65,7 @@ public final class ProbeServer extends VerticleBase {
     health.mount(router, "/healthz", healthz);
     health.mount(router, "/readyz", readyz);
     if (metrics != null) {
-      MetricsRoutes.mount(router, metrics);
+      MetricsRoutes.mount(vertx, router, metrics);
     }
     String what = metrics != null ? "health probes and metrics" : "health probes";
     return Listener.listen(vertx, router, address, what).onSuccess(s -> {

@@ -7,6 +7,8 @@ import io.pgoperator.runtime.metrics.MetricsSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,31 @@ class MetricsServerTest {
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.header("Content-Type")).startsWith("application/openmetrics-text");
     assertThat(reply.body()).endsWith("# EOF\n");
+  }
+
+  @Test
+  void answersWhileEveryVertxWorkerIsBusy() {
+    CountDownLatch release = new CountDownLatch(1);
+    int workers = VertxOptions.DEFAULT_WORKER_POOL_SIZE;
+    CountDownLatch busy = new CountDownLatch(workers);
+    for (int i = 0; i < workers; i++) {
+      vertx.executeBlocking(() -> {
+        busy.countDown();
+        return release.await(1, TimeUnit.MINUTES);
+      }, false);
+    }
+    try {
+      assertThat(busy.await(30, TimeUnit.SECONDS)).as("every worker is taken").isTrue();
+
+      TestHttp.Reply reply = http.get("/metrics");
+
+      assertThat(reply.status()).as("the scrape runs on a thread of its own").isEqualTo(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
