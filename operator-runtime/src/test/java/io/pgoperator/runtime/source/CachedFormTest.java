@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -15,8 +16,14 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class CachedFormTest {
@@ -55,18 +62,29 @@ class CachedFormTest {
 
   @Test
   void equalPartsOfDifferentObjectsAreOneObject() {
-    StatefulSet a = CachedForm.of(fromWire(statefulSet("a")), CacheTransform.whole());
-    StatefulSet b = CachedForm.of(fromWire(statefulSet("b")), CacheTransform.whole());
+    // The table of canonical values is lossy by design (a value whose slot another took is kept
+    // as a copy), and slots follow identity hashes, which differ from run to run: of 50 equal
+    // parts a few may be copies, never most. Without sharing there would be 50.
+    List<StatefulSet> cached = IntStream.range(0, 50)
+        .mapToObj(i -> CachedForm.of(fromWire(statefulSet("s" + i)), CacheTransform.whole())).toList();
 
-    assertThat(b.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe())
-        .isSameAs(a.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe());
-    assertThat(b.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
-        .isSameAs(a.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts());
-    assertThat(b.getMetadata().getAnnotations()).isSameAs(a.getMetadata().getAnnotations());
-    assertThat(b.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-        .isSameAs(a.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    assertThat(distinct(cached, s -> container(s).getReadinessProbe())).isLessThanOrEqualTo(5);
+    assertThat(distinct(cached, s -> container(s).getPorts())).isLessThanOrEqualTo(5);
+    assertThat(distinct(cached, s -> s.getMetadata().getAnnotations())).isLessThanOrEqualTo(5);
+    assertThat(distinct(cached, s -> container(s).getImage())).isLessThanOrEqualTo(5);
     // Different where the objects differ: the selector names the StatefulSet.
-    assertThat(b.getSpec().getSelector()).isNotEqualTo(a.getSpec().getSelector());
+    assertThat(cached.get(1).getSpec().getSelector()).isNotEqualTo(cached.get(0).getSpec().getSelector());
+  }
+
+  private static Container container(StatefulSet set) {
+    return set.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  /** How many different objects (by identity) {@code part} gives over {@code sets}. */
+  private static int distinct(List<StatefulSet> sets, Function<StatefulSet, Object> part) {
+    Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    sets.stream().map(part).map(Objects::requireNonNull).forEach(seen::add);
+    return seen.size();
   }
 
   @Test
