@@ -94,7 +94,7 @@ class InstanceRolesIT {
     pods = new LocalPods(Clusters.full("orders"), binaries);
     pods.start(1);
     Await.until("orders-1 waits for the primary", Duration.ofSeconds(30), () -> log(1).contains("waiting for the primary"));
-    pods.stop(1);
+    pods.terminate(1);
     assertThat(pods.isRunning(1)).isFalse();
     assertThat(log(1)).as("stopped by its trap, not killed after the stop's deadline")
         .contains("stopping: signalled while starting");

@@ -337,12 +337,25 @@ public final class LocalPods implements AutoCloseable {
 
   /** A fast shutdown (SIGINT), as the pod's preStop hook asks for. */
   public void stop(int ordinal) {
+    stop(ordinal, "INT");
+  }
+
+  /**
+   * SIGTERM, as the kubelet sends to a container's first process when it stops a pod. (SIGINT is
+   * not the same test for a script that has not exec'd postgres yet: a shell started with SIGINT
+   * ignored, as anything started in the background of a non-interactive shell is, cannot trap it.)
+   */
+  public void terminate(int ordinal) {
+    stop(ordinal, "TERM");
+  }
+
+  private void stop(int ordinal, String signal) {
     Process process;
     synchronized (this) {
       process = running.remove(ordinal);
     }
     if (process != null) {
-      signal(process, "INT");
+      signal(process, signal);
       waitFor(process);
     }
   }
