@@ -117,8 +117,8 @@ public final class ControllerVerticle extends VerticleBase implements OwnershipL
     metrics = new ControllerMetrics(registry, options.name(), options.maxConcurrentReconciles());
     queue.onReady(this::pump);
     catchUpGate = new CatchUpGate(options.name(), () -> sources.stream().allMatch(InformerSource::isWatching),
-        () -> queue.length() > 0, () -> Future.all(sources.stream().map(InformerSource::catchUp).toList()), clock, this::pump,
-        new CatchUpMetrics(registry, options.name()));
+        () -> queue.length() > 0, () -> Future.all(sources.stream().map(InformerSource::catchUp).toList()),
+        clock, this::pump, new CatchUpMetrics(registry, options.name()));
     for (InformerSource<? extends HasMetadata> source : sources) {
       source.start(context, (key, live) -> {
         if (owns(key)) {

@@ -23,13 +23,14 @@ class CatchUpGateTest {
   private boolean watching = true;
   private boolean keysWait = true;
   private int rechecks;
-  private final CatchUpGate gate = new CatchUpGate("test", () -> watching, () -> keysWait, this::startCatchUp, clock, () -> {
-    rechecks++;
-    // What the controller does on a recheck: move the gate on while keys wait.
-    if (keysWait) {
-      gate().advance();
-    }
-  }, new CatchUpMetrics(registry, "test"));
+  private final CatchUpGate gate = new CatchUpGate("test", () -> watching, () -> keysWait, this::startCatchUp, clock,
+      () -> {
+        rechecks++;
+        // What the controller does on a recheck: move the gate on while keys wait.
+        if (keysWait) {
+          gate().advance();
+        }
+      }, new CatchUpMetrics(registry, "test"));
 
   private CatchUpGate gate() {
     return gate;
