@@ -163,8 +163,8 @@ record ReplicaPair(KubernetesClient admin, String namespace, JvmRuntime runtime,
   /**
    * Status writes echo back as events; wait until the queue has stayed empty for two polls. A scrape
    * that does not answer in time is reported and asked again, within the deadline (once, a leader
-   * that had just reconciled 5,000 clusters did not answer one in 5 s; whether a pause or the
-   * client's pooled connection was not found, and a repeat with GC logging saw no pause over 0.4 s).
+   * that had just reconciled 5,000 clusters did not answer one in 5 s: its scrape waited behind a
+   * catch-up list on Vert.x's two workers; the scrape has a thread of its own since).
    */
   private void awaitQueueEmpty(OperatorProcess operator, Duration deadline) {
     int[] emptyPolls = {0};

@@ -119,10 +119,7 @@ class CatchUpGateTest {
 
   @Test
   void aFailedCatchUpIsRetriedAfterTheRetryPeriodNotAtOnce() {
-    watching = false;
-    clock.advance(OUTAGE);
-    watching = true;
-    gate.advance();
+    outageEndsWhileKeysWait();
     assertThat(catchUps).hasSize(1);
 
     catchUps.get(0).fail("a watch closed again");
@@ -140,10 +137,7 @@ class CatchUpGateTest {
 
   @Test
   void aCatchUpOverlappedByAnotherInterruptionDoesNotOpenTheGate() {
-    watching = false;
-    clock.advance(OUTAGE);
-    watching = true;
-    gate.advance();
+    outageEndsWhileKeysWait();
     assertThat(catchUps).hasSize(1);
 
     watching = false;
@@ -172,6 +166,14 @@ class CatchUpGateTest {
     assertThat(catchUps).isEmpty();
     assertThat(gate.isOpen()).isFalse();
     assertThat(held()).isZero();
+  }
+
+  /** A watch down longer than the grace, then every watch open again and the controller moving the gate on. */
+  private void outageEndsWhileKeysWait() {
+    watching = false;
+    clock.advance(OUTAGE);
+    watching = true;
+    gate.advance();
   }
 
   private double counter(String name) {

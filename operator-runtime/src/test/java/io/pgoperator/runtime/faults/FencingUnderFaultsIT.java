@@ -213,17 +213,13 @@ class FencingUnderFaultsIT {
   private List<ProxyRecord> refusedLeaseRequests(Instant from) {
     return replicas.proxy.log().stream()
         .filter(r -> "a".equals(r.caller()) && r.requestClass() == RequestClass.LEASE && !r.received().isBefore(from)
-            && Integer.valueOf(503).equals(r.status()) && !isWatch(r))
+            && Integer.valueOf(503).equals(r.status()) && !r.isWatch())
         .toList();
-  }
-
-  private static boolean isWatch(ProxyRecord record) {
-    return record.query() != null && (record.query().contains("watch=true") || record.query().contains("watch=1"));
   }
 
   private List<ProxyRecord> leaseWatchesOf(String caller, Instant from) {
     return replicas.proxy.log().stream()
-        .filter(r -> caller.equals(r.caller()) && r.requestClass() == RequestClass.LEASE && isWatch(r)
+        .filter(r -> caller.equals(r.caller()) && r.requestClass() == RequestClass.LEASE && r.isWatch()
             && !r.received().isBefore(from)
             && r.fault() == null)
         .toList();

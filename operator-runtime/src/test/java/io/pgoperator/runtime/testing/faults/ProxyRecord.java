@@ -24,6 +24,11 @@ import java.time.Instant;
 public record ProxyRecord(long id, String caller, RequestClass requestClass, String method, String path,
     String query, Instant received, Instant forwarded, Instant answered, Integer status, String fault) {
 
+  /** Whether the request was a watch, of Leases too ({@link RequestClass#isWatch}). */
+  public boolean isWatch() {
+    return RequestClass.isWatch(query);
+  }
+
   /** Whether the request reached the API server. */
   public boolean wasForwarded() {
     return forwarded != null;

@@ -31,7 +31,8 @@ public enum RequestClass {
     };
   }
 
-  private static boolean isWatch(String query) {
+  /** Whether a raw query (null when absent) asks for a watch: {@code watch=true} or {@code watch=1}. */
+  public static boolean isWatch(String query) {
     if (query == null) {
       return false;
     }
